@@ -1,0 +1,65 @@
+"""mlkg's one exception tree. Lower-level errors (redis, neo4j, httpx, spaCy) are
+translated at the boundary with ``raise ... from exc`` so callers catch only these.
+
+    MlkgError
+    ├── SchemaError          a label, relation type or endpoint pair outside SCHEMA.md
+    ├── ConfigError          a bad --store value, a missing credential or setting
+    ├── StoreError           the database failed
+    │   ├── StoreUnavailable the database could not be reached or started
+    │   ├── ReadOnlyViolation a write was attempted through a read-only path
+    │   └── QueryTimeout     a query ran past its time limit
+    ├── QueryError           an unknown named query or a missing/invalid parameter
+    ├── SourceError          a source (file, URL, feed, API) could not be read
+    │   └── MalformedDocument a document cannot be parsed; it is quarantined
+    └── ExtractionError      the extraction pipeline failed on a document
+"""
+from __future__ import annotations
+
+
+class MlkgError(Exception):
+    """Base of every error mlkg raises on purpose."""
+
+
+class SchemaError(MlkgError, ValueError):
+    pass
+
+
+class ConfigError(MlkgError):
+    pass
+
+
+class StoreError(MlkgError):
+    pass
+
+
+class StoreUnavailable(StoreError):
+    pass
+
+
+class ReadOnlyViolation(StoreError):
+    pass
+
+
+class QueryTimeout(StoreError):
+    pass
+
+
+class QueryError(MlkgError, ValueError):
+    pass
+
+
+class SourceError(MlkgError):
+    pass
+
+
+class MalformedDocument(SourceError):
+    """A document that cannot be parsed. ``reason`` is what quarantine records."""
+
+    def __init__(self, reason: str, *, source: str | None = None):
+        super().__init__(reason if source is None else f"{source}: {reason}")
+        self.reason = reason
+        self.source = source
+
+
+class ExtractionError(MlkgError):
+    pass

@@ -1,0 +1,127 @@
+"""The ``GraphStore`` interface: everything the backends share.
+
+A backend implements four primitives — run a write, run a read, run an
+analyst's read-only query, and create its schema — plus its dialect fragments.
+Upserts, named queries, stats and parameter handling live here, once.
+"""
+from __future__ import annotations
+
+import abc
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+import queries as named_queries
+from kg.errors import QueryError
+from kg.keys import normalize_name
+from kg.models import GraphBatch
+from kg.schema import Label, RelType, label as check_label, rel_type as check_rel_type
+from kg.store.writes import batch_statements
+
+DEFAULT_ROW_LIMIT = 1000
+DEFAULT_TIMEOUT_S = 10.0
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class GraphStore(abc.ABC):
+    """A graph database holding mlkg's graph."""
+
+    #: backend name, e.g. "embedded" or "neo4j"
+    backend: str = ""
+    #: dialect fragment builders for named-query placeholders
+    fragments: dict[str, Callable[..., str]] = {}
+
+    # -- primitives each backend implements --------------------------------------
+    @abc.abstractmethod
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes, idempotently."""
+
+    @abc.abstractmethod
+    def write(self, query: str, params: dict | None = None) -> None:
+        """Run one write statement in its own transaction."""
+
+    @abc.abstractmethod
+    def read(self, query: str, params: dict | None = None, *,
+             timeout: float | None = None) -> list[dict[str, Any]]:
+        """Run a read query (our own Cypher) and return rows as dicts."""
+
+    @abc.abstractmethod
+    def read_only(self, query: str, params: dict | None = None, *,
+                  timeout: float = DEFAULT_TIMEOUT_S,
+                  limit: int = DEFAULT_ROW_LIMIT) -> list[dict[str, Any]]:
+        """Run untrusted Cypher so that the database itself refuses any write;
+        raise ReadOnlyViolation on a write, QueryTimeout past ``timeout``."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def fulltext_query(self, text: str) -> str:
+        """The backend's full-text query string for what a user typed."""
+        raise NotImplementedError
+
+    # -- shared behaviour ---------------------------------------------------------
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def upsert(self, batch: GraphBatch, *, seen: str | None = None,
+               batch_size: int = 2000) -> None:
+        """Write a batch idempotently (see ``kg.store.writes``)."""
+        seen = seen or utc_now()
+        for query, rows in batch_statements(batch, seen, batch_size):
+            self.write(query, {"rows": rows})
+
+    def run_query(self, name: str, params: dict[str, Any] | None = None) -> list[dict]:
+        """Run a named query from ``queries/`` with user parameters."""
+        query = named_queries.get(name)
+        given = dict(params or {})
+        missing = [p for p in query.params if given.get(p) in (None, "")]
+        if missing:
+            raise QueryError(f"query {name!r} needs parameter(s): {', '.join(missing)}")
+        unknown = set(given) - set(query.params) - set(query.optional)
+        if unknown:
+            raise QueryError(f"query {name!r} has no parameter(s): {', '.join(sorted(unknown))}")
+        for key, default in query.optional.items():
+            if given.get(key) in (None, ""):
+                given[key] = default
+            if default.lstrip("-").isdigit():  # an integer parameter, e.g. limit
+                given[key] = _coerce(name, key, given[key])
+        final = dict(given)
+        for key, value in given.items():
+            if isinstance(value, str):
+                final[f"{key}_key"] = normalize_name(value)
+        if "q" in given:
+            final["q_fulltext"] = self.fulltext_query(str(given["q"]))
+        return self.read(query.render(self.fragments), final)
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Node counts per schema label and edge counts per relation type."""
+        labels = {str(lab): self.read(f"MATCH (n:{check_label(lab)}) RETURN count(n) AS c")[0]["c"]
+                  for lab in Label}
+        rels = {str(rt): self.read(f"MATCH ()-[r:{check_rel_type(rt)}]->() RETURN count(r) AS c")[0]["c"]
+                for rt in RelType}
+        extra = {name: self.read(f"MATCH (n:{name}) RETURN count(n) AS c")[0]["c"]
+                 for name in ("Source",)}
+        return {"labels": labels, "relations": rels, "provenance": extra}
+
+    def counts(self) -> tuple[int, int]:
+        """Total nodes and edges (for idempotency checks)."""
+        nodes = self.read("MATCH (n) RETURN count(n) AS c")[0]["c"]
+        edges = self.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
+        return nodes, edges
+
+    def clear(self) -> None:
+        """Delete every node and edge (tests and benchmarks only)."""
+        self.write("MATCH (n) DETACH DELETE n")
+
+
+def _coerce(query: str, key: str, value: Any) -> Any:
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    raise QueryError(f"query {query!r}: parameter {key!r} must be an integer, got {value!r}")

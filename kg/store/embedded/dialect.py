@@ -1,0 +1,51 @@
+"""FalkorDB's dialect: the only place its Cypher differs from Neo4j's.
+
+- shortest paths: ``shortestPath`` is directed-only there, so an undirected
+  shortest path uses the ``algo.SPpaths`` procedure;
+- full-text: ``db.idx.fulltext.*`` (RediSearch syntax: ``term*`` prefix,
+  ``%term%`` one-edit fuzzy);
+- schema: range indexes via ``CREATE INDEX``; uniqueness through ``GRAPH.CONSTRAINT``.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.schema import ENTITY_LABEL, Label, RelType, SOURCE_LABEL
+from kg.store.writes import ALIAS_LABEL
+
+SCHEMA_RELATIONS = "[" + ", ".join(f"'{t}'" for t in RelType) + "]"
+
+
+def shortest_path(a: str, b: str, var: str, max_len: str) -> str:
+    return (f"CALL algo.SPpaths({{sourceNode: {a}, targetNode: {b}, "
+            f"relTypes: {SCHEMA_RELATIONS}, maxLen: {int(max_len)}, "
+            f"relDirection: 'both'}}) YIELD path AS {var}")
+
+
+def fulltext_entities(query_param: str) -> str:
+    """Yields ``node`` and ``score``."""
+    return (f"CALL db.idx.fulltext.queryNodes('{ENTITY_LABEL}', {query_param}) "
+            f"YIELD node, score")
+
+
+FRAGMENTS = {"shortest_path": shortest_path, "fulltext_entities": fulltext_entities}
+
+_TERM = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fulltext_query(text: str) -> str:
+    """Each word as a prefix, and (from 4 letters) as a one-typo fuzzy term."""
+    terms = _TERM.findall(text.lower())
+    if not terms:
+        return "\"\""
+    parts = []
+    for term in terms:
+        parts.append(f"({term}*|%{term}%)" if len(term) >= 4 else f"{term}*")
+    return " ".join(parts)
+
+
+# (label, property) pairs that need an exact-match index.
+RANGE_INDEXES = ([(str(lab), "key") for lab in Label]
+                 + [(ENTITY_LABEL, "key"), (ALIAS_LABEL, "norm"), (SOURCE_LABEL, "id")])
+UNIQUE = [(str(lab), "key") for lab in Label] + [(ALIAS_LABEL, "norm"), (SOURCE_LABEL, "id")]
+FULLTEXT = (ENTITY_LABEL, ("name", "aliases_text"))

@@ -1,0 +1,136 @@
+"""The embedded store: FalkorDB started by mlkg from pip-installed binaries."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import redis
+from falkordb import FalkorDB
+
+from kg.errors import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
+from kg.store.base import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, GraphStore
+from kg.store.embedded import dialect
+from kg.store.embedded.server import EmbeddedServer
+
+GRAPH_NAME = "mlkg"
+
+
+class EmbeddedStore(GraphStore):
+    backend = "embedded"
+    fragments = dialect.FRAGMENTS
+
+    def __init__(self, data_dir: str | os.PathLike, *, graph: str = GRAPH_NAME):
+        self.server = EmbeddedServer(data_dir)
+        self.server.ensure_running()
+        try:
+            # No socket timeout: a long batched write must not be cut off by the client.
+            self._db = FalkorDB(unix_socket_path=str(self.server.socket_path),
+                                socket_timeout=None)
+            self._graph = self._db.select_graph(graph)
+        except redis.exceptions.RedisError as exc:
+            raise StoreUnavailable(f"cannot connect to FalkorDB: {exc}") from exc
+        self.ensure_schema()
+
+    # -- primitives ----------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        self._graph.query("RETURN 1")  # creates the graph key on a fresh store
+        existing = self._existing_indexes()
+        for lab, prop in dialect.RANGE_INDEXES:
+            if (lab, prop, "RANGE") not in existing:
+                self._graph.create_node_range_index(lab, prop)
+        lab, props = dialect.FULLTEXT
+        if not all((lab, p, "FULLTEXT") in existing for p in props):
+            self._graph.create_node_fulltext_index(lab, *props)
+        have = {(c["label"], tuple(c["properties"])) for c in self._constraints()}
+        for lab, prop in dialect.UNIQUE:
+            if (lab, (prop,)) not in have:
+                try:
+                    self._graph.create_node_unique_constraint(lab, prop)
+                except redis.exceptions.ResponseError as exc:
+                    if "already exists" not in str(exc):
+                        raise StoreError(f"constraint {lab}.{prop}: {exc}") from exc
+
+    def write(self, query: str, params: dict | None = None) -> None:
+        try:
+            self._graph.query(query, params)
+        except redis.exceptions.RedisError as exc:
+            raise StoreError(f"FalkorDB write failed: {exc}") from exc
+
+    def read(self, query: str, params: dict | None = None, *,
+             timeout: float | None = None) -> list[dict[str, Any]]:
+        return self._ro(query, params, timeout, None)
+
+    def read_only(self, query: str, params: dict | None = None, *,
+                  timeout: float = DEFAULT_TIMEOUT_S,
+                  limit: int = DEFAULT_ROW_LIMIT) -> list[dict[str, Any]]:
+        return self._ro(query, params, timeout, limit)
+
+    def close(self) -> None:
+        try:
+            self._db.connection.close()
+        except Exception:  # closing must never mask the caller's error
+            pass
+
+    def fulltext_query(self, text: str) -> str:
+        return dialect.fulltext_query(text)
+
+    def stop_server(self) -> None:
+        """Stop the server if this process started it (tests, `kg` exit)."""
+        self.close()
+        self.server.stop()
+
+    # -- internals -----------------------------------------------------------------
+    def _ro(self, query: str, params: dict | None, timeout: float | None,
+            limit: int | None) -> list[dict[str, Any]]:
+        """GRAPH.RO_QUERY: FalkorDB itself refuses any write in it."""
+        try:
+            result = self._graph.ro_query(
+                query, params, timeout=int(timeout * 1000) if timeout else None)
+        except redis.exceptions.ResponseError as exc:
+            message = str(exc)
+            if "read-only" in message:
+                raise ReadOnlyViolation("this endpoint is read-only: the query writes "
+                                        "to the graph") from exc
+            if "timed out" in message.lower() or "timeout" in message.lower():
+                raise QueryTimeout(f"query exceeded {timeout}s") from exc
+            raise StoreError(f"FalkorDB query failed: {message}") from exc
+        except redis.exceptions.RedisError as exc:
+            raise StoreError(f"FalkorDB query failed: {exc}") from exc
+        columns = [c[1] if isinstance(c, (list, tuple)) else c for c in result.header]
+        columns = [c.decode() if isinstance(c, bytes) else str(c) for c in columns]
+        rows = result.result_set if limit is None else result.result_set[:limit]
+        return [{col: _plain(v) for col, v in zip(columns, row)} for row in rows]
+
+    def _existing_indexes(self) -> set[tuple[str, str, str]]:
+        found = set()
+        for row in self._graph.list_indices().result_set:
+            lab, props, types = row[0], row[1], row[2]
+            for prop in props:
+                for kind in types.get(prop, []):
+                    found.add((lab, prop, kind))
+        return found
+
+    def _constraints(self) -> list[dict]:
+        try:
+            return self._graph.list_constraints()
+        except redis.exceptions.ResponseError:
+            return []
+
+
+def _plain(value: Any) -> Any:
+    """FalkorDB client objects → plain JSON-able values, as Neo4j's rows give."""
+    from falkordb.edge import Edge
+    from falkordb.node import Node
+    from falkordb.path import Path
+    if isinstance(value, Node):
+        return dict(value.properties)
+    if isinstance(value, Edge):
+        return dict(value.properties)
+    if isinstance(value, Path):
+        return {"nodes": [dict(n.properties) for n in value.nodes()],
+                "relationships": [e.relation for e in value.edges()]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

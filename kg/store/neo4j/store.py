@@ -1,0 +1,129 @@
+"""The Neo4j store, through the official driver.
+
+Writes run in write transactions; our reads and analysts' queries in read
+transactions of a READ-mode session, after an ``EXPLAIN`` that must classify the
+query as read-only — so a write is refused twice, before it runs and by the server.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, AuthError
+
+from kg.errors import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
+from kg.store.base import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, GraphStore
+from kg.store.neo4j import dialect
+
+
+class Neo4jStore(GraphStore):
+    backend = "neo4j"
+    fragments = dialect.FRAGMENTS
+
+    def __init__(self, uri: str, *, auth: tuple[str, str] | None = None,
+                 database: str | None = None):
+        self.uri = uri
+        self.database = database
+        try:
+            self._driver = GraphDatabase.driver(uri, auth=auth)
+            self._driver.verify_connectivity()
+        except (ServiceUnavailable, AuthError, OSError, ValueError) as exc:
+            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {exc}") from exc
+        self.ensure_schema()
+
+    # -- primitives ----------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        with self._session(neo4j.WRITE_ACCESS) as session:
+            for statement in dialect.schema_statements():
+                session.run(statement).consume()
+            session.run("CALL db.awaitIndexes(300)").consume()
+
+    def write(self, query: str, params: dict | None = None) -> None:
+        try:
+            with self._session(neo4j.WRITE_ACCESS) as session:
+                session.execute_write(lambda tx: tx.run(query, params or {}).consume())
+        except Neo4jError as exc:
+            raise StoreError(f"Neo4j write failed: {exc}") from exc
+
+    def read(self, query: str, params: dict | None = None, *,
+             timeout: float | None = None) -> list[dict[str, Any]]:
+        return self._read(neo4j.Query(query, timeout=timeout), params, None)
+
+    def read_only(self, query: str, params: dict | None = None, *,
+                  timeout: float = DEFAULT_TIMEOUT_S,
+                  limit: int = DEFAULT_ROW_LIMIT) -> list[dict[str, Any]]:
+        self._refuse_writes(query, params)
+        return self._read(neo4j.Query(query, timeout=timeout), params, limit)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def fulltext_query(self, text: str) -> str:
+        return dialect.fulltext_query(text)
+
+    def clear(self) -> None:
+        # batched so a large benchmark graph does not need one huge transaction
+        with self._session(neo4j.WRITE_ACCESS) as session:
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } "
+                        "IN TRANSACTIONS OF 10000 ROWS").consume()
+
+    # -- internals -----------------------------------------------------------------
+    def _session(self, mode: str) -> neo4j.Session:
+        return self._driver.session(database=self.database, default_access_mode=mode)
+
+    def _refuse_writes(self, query: str, params: dict | None) -> None:
+        """EXPLAIN plans without running; its query type must be read-only ('r')."""
+        try:
+            with self._session(neo4j.READ_ACCESS) as session:
+                summary = session.run(f"EXPLAIN {query}", params or {}).consume()
+        except Neo4jError as exc:
+            raise self._translate(exc) from exc
+        if summary.query_type != "r":
+            raise ReadOnlyViolation(
+                f"this endpoint is read-only: the query is of type {summary.query_type!r} "
+                "(writes or schema changes)")
+
+    def _read(self, query: neo4j.Query, params: dict | None,
+              limit: int | None) -> list[dict[str, Any]]:
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            result = tx.run(query, params or {})
+            rows = []
+            for record in result:
+                if limit is not None and len(rows) >= limit:
+                    break
+                rows.append({k: _plain(v) for k, v in record.items()})
+            result.consume()
+            return rows
+        try:
+            with self._session(neo4j.READ_ACCESS) as session:
+                return session.execute_read(work)
+        except Neo4jError as exc:
+            raise self._translate(exc) from exc
+
+    @staticmethod
+    def _translate(exc: Neo4jError) -> Exception:
+        code = exc.code or ""
+        if "AccessMode" in code or "ForbiddenOnReadOnlyDatabase" in code or "Forbidden" in code:
+            return ReadOnlyViolation(f"this endpoint is read-only: {exc.message}")
+        if "TransactionTimedOut" in code or "Terminated" in code:
+            return QueryTimeout(f"query exceeded its time limit: {exc.message}")
+        if isinstance(exc, ClientError):
+            return StoreError(f"Neo4j refused the query: {exc.message}")
+        return StoreError(f"Neo4j failed: {exc}")
+
+
+def _plain(value: Any) -> Any:
+    """Driver graph objects → plain values, matching the embedded store's rows."""
+    if isinstance(value, neo4j.graph.Node):
+        return dict(value)
+    if isinstance(value, neo4j.graph.Relationship):
+        return dict(value)
+    if isinstance(value, neo4j.graph.Path):
+        return {"nodes": [dict(n) for n in value.nodes],
+                "relationships": [r.type for r in value.relationships]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,179 @@
+"""Batched write statements, shared by every backend.
+
+Each builder returns ``(cypher, rows)`` pairs for ``UNWIND $rows AS row … MERGE``
+on the stable keys. Labels and relation types are interpolated only after
+passing the schema allowlist (``kg.schema.label`` / ``rel_type``); every value
+travels as a parameter.
+
+Idempotency: loading the same batch twice changes nothing but ``last_seen``.
+Relations keep parallel lists ``sources``/``evidence`` and add only sources they
+do not hold yet, so ``support`` counts distinct sources, never loads.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from kg.keys import normalize_name
+from kg.models import Entity, GraphBatch, Mention, Relation, SourceDoc
+from kg.schema import ENTITY_LABEL, MENTIONS, SOURCE_LABEL, label, rel_type
+
+Statement = tuple[str, list[dict]]
+
+ALIAS_LABEL = "Alias"
+ALIAS_OF = "ALIAS_OF"
+
+_SOURCES = f"""
+UNWIND $rows AS row
+MERGE (s:{SOURCE_LABEL} {{id: row.id}})
+ON CREATE SET s.first_seen = row.seen
+SET s.kind = row.kind, s.url = row.url, s.published = row.published,
+    s.content_hash = row.content_hash, s.title = row.title, s.last_seen = row.seen
+"""
+
+# New values are computed in WITH before one SET: backends differ on whether a
+# later SET item sees an earlier one, so no SET reads what the same query wrote.
+_ENTITIES = """
+UNWIND $rows AS row
+MERGE (n:{label}:{entity} {{key: row.key}})
+ON CREATE SET n.name = row.name, n.label = row.label, n.first_seen = row.seen
+WITH n, row, coalesce(n.name, row.name) AS name, coalesce(n.aliases, []) AS old
+WITH n, row, name, old + [a IN row.aliases WHERE NOT a IN old AND a <> name] AS aliases
+SET n += row.props, n.aliases = aliases,
+    n.aliases_text = reduce(t = name, a IN aliases | t + ' | ' + a),
+    n.last_seen = row.seen
+"""
+
+_ALIASES = f"""
+UNWIND $rows AS row
+MATCH (n:{{label}} {{{{key: row.key}}}})
+MERGE (a:{ALIAS_LABEL} {{{{norm: row.norm}}}})
+MERGE (a)-[:{ALIAS_OF}]->(n)
+"""
+
+_RELATIONS = """
+UNWIND $rows AS row
+MATCH (h:{head} {{key: row.head}})
+MATCH (t:{tail} {{key: row.tail}})
+MERGE (h)-[r:{rtype}]->(t)
+ON CREATE SET r.first_seen = row.seen
+WITH r, row, coalesce(r.sources, []) AS old_sources, coalesce(r.evidence, []) AS old_evidence,
+     coalesce(r.confidence, 0.0) AS old_confidence
+WITH r, row, old_sources, old_evidence, old_confidence,
+     [i IN range(0, size(row.sources) - 1) WHERE NOT row.sources[i] IN old_sources] AS fresh
+WITH r, row, old_confidence,
+     old_sources + [i IN fresh | row.sources[i]] AS sources,
+     old_evidence + [i IN fresh | row.evidence[i]] AS evidence
+SET r.sources = sources, r.evidence = evidence, r.support = size(sources),
+    r.confidence = CASE WHEN row.confidence > old_confidence THEN row.confidence
+                        ELSE old_confidence END,
+    r.extractor = row.extractor, r.extractor_version = row.extractor_version,
+    r.last_seen = row.seen
+"""
+
+_MENTIONS = f"""
+UNWIND $rows AS row
+MATCH (s:{SOURCE_LABEL} {{{{id: row.source}}}})
+MATCH (n:{{label}} {{{{key: row.key}}}})
+MERGE (s)-[m:{MENTIONS}]->(n)
+SET m.snippet = row.snippet
+"""
+
+
+def _chunks(rows: list[dict], size: int) -> Iterator[list[dict]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def _clean(props: dict) -> dict:
+    """Neo4j and FalkorDB store no nulls and no nested maps: drop/flatten them."""
+    out = {}
+    for key, value in props.items():
+        if value is None or key in {"key", "name", "label", "aliases", "first_seen", "last_seen"}:
+            continue
+        if isinstance(value, (list, tuple)):
+            value = [str(v) for v in value if v is not None]
+        elif not isinstance(value, (str, int, float, bool)):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def source_statements(sources: list[SourceDoc], seen: str, size: int) -> Iterator[Statement]:
+    rows = [{"id": s.id, "kind": s.kind, "url": s.url, "published": s.published,
+             "content_hash": s.content_hash, "title": s.title, "seen": seen}
+            for s in sources]
+    for chunk in _chunks(rows, size):
+        yield _SOURCES, chunk
+
+
+def entity_statements(entities: list[Entity], seen: str, size: int) -> Iterator[Statement]:
+    by_label: dict[str, dict[str, dict]] = defaultdict(dict)
+    alias_rows: dict[str, list[dict]] = defaultdict(list)
+    for entity in entities:
+        lab = label(entity.label)
+        row = by_label[lab].get(entity.key)
+        if row is None:  # one row per key, so a batch never races itself
+            row = {"key": entity.key, "name": entity.name, "label": str(lab),
+                   "aliases": [], "props": {}, "seen": seen}
+            by_label[lab][entity.key] = row
+        row["props"].update(_clean(entity.props))
+        for alias in entity.aliases:
+            if alias != row["name"] and alias not in row["aliases"]:
+                row["aliases"].append(alias)
+    for lab, rows in by_label.items():
+        query = _ENTITIES.format(label=lab, entity=ENTITY_LABEL)
+        for chunk in _chunks(list(rows.values()), size):
+            yield query, chunk
+        for row in rows.values():
+            norms = {normalize_name(n) for n in [row["name"], *row["aliases"]]}
+            arxiv_id = row["props"].get("arxiv_id")
+            if arxiv_id:
+                norms.add(normalize_name(arxiv_id))
+            alias_rows[lab].extend({"key": row["key"], "norm": n} for n in sorted(norms) if n)
+    for lab, rows in alias_rows.items():
+        query = _ALIASES.format(label=lab)
+        for chunk in _chunks(rows, size):
+            yield query, chunk
+
+
+def relation_statements(relations: list[Relation], seen: str, size: int) -> Iterator[Statement]:
+    grouped: dict[tuple[str, str, str], dict[tuple[str, str], dict]] = defaultdict(dict)
+    for rel in relations:
+        shape = (str(rel_type(rel.type)), str(label(rel.head.label)), str(label(rel.tail.label)))
+        row = grouped[shape].get((rel.head.key, rel.tail.key))
+        if row is None:
+            row = {"head": rel.head.key, "tail": rel.tail.key, "sources": [], "evidence": [],
+                   "confidence": 0.0, "seen": seen}
+            grouped[shape][(rel.head.key, rel.tail.key)] = row
+        ev = rel.evidence
+        if ev.source_id not in row["sources"]:
+            row["sources"].append(ev.source_id)
+            row["evidence"].append(ev.sentence)
+        row["confidence"] = max(row["confidence"], float(ev.confidence))
+        row["extractor"], row["extractor_version"] = ev.extractor, ev.extractor_version
+    for (rtype, head, tail), rows in grouped.items():
+        query = _RELATIONS.format(head=head, tail=tail, rtype=rtype)
+        for chunk in _chunks(list(rows.values()), size):
+            yield query, chunk
+
+
+def mention_statements(mentions: list[Mention], size: int) -> Iterator[Statement]:
+    by_label: dict[str, dict[tuple[str, str], dict]] = defaultdict(dict)
+    for m in mentions:
+        lab = str(label(m.entity.label))
+        by_label[lab].setdefault((m.source_id, m.entity.key),
+                                 {"source": m.source_id, "key": m.entity.key,
+                                  "snippet": m.snippet[:500]})
+    for lab, rows in by_label.items():
+        query = _MENTIONS.format(label=lab)
+        for chunk in _chunks(list(rows.values()), size):
+            yield query, chunk
+
+
+def batch_statements(batch: GraphBatch, seen: str, size: int = 2000) -> Iterator[Statement]:
+    """Every statement for a batch, in dependency order (nodes before edges)."""
+    yield from source_statements(batch.sources, seen, size)
+    yield from entity_statements(batch.entities, seen, size)
+    yield from relation_statements(batch.relations, seen, size)
+    yield from mention_statements(batch.mentions, size)

@@ -1,0 +1,8 @@
+// Source documents that mention an entity, newest first, with a snippet.
+// params: name
+// returns: source, url, published, snippet
+MATCH (:Alias {norm: $name_key})-[:ALIAS_OF]->(x:Entity)
+MATCH (s:Source)-[m:MENTIONS]->(x)
+RETURN coalesce(s.title, s.id) AS source, s.url AS url, s.published AS published,
+       m.snippet AS snippet
+ORDER BY coalesce(published, '') DESC, source

@@ -1,0 +1,9 @@
+// Every entity one relation away, with the relation's type, direction and support.
+// params: name
+// returns: relation, direction, neighbor, label, support
+MATCH (:Alias {norm: $name_key})-[:ALIAS_OF]->(x:Entity)
+MATCH (x)-[r]-(y:Entity)
+RETURN type(r) AS relation,
+       CASE WHEN startNode(r) = x THEN 'out' ELSE 'in' END AS direction,
+       y.name AS neighbor, y.label AS label, r.support AS support
+ORDER BY relation, direction, neighbor
