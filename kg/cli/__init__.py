@@ -10,7 +10,9 @@ from kg import __version__
 
 # Modules that define commands; each exposes COMMANDS, a list of click commands.
 COMMAND_MODULES = (
+    "kg.cli.extract",
     "kg.cli.graph",
+    "kg.cli.ingest",
 )
 
 

@@ -15,7 +15,8 @@ from kg.errors import QueryError
 from kg.keys import normalize_name
 from kg.models import GraphBatch
 from kg.schema import Label, RelType, label as check_label, rel_type as check_rel_type
-from kg.store.writes import batch_statements
+from kg.store import provenance as prov
+from kg.store.writes import batch_statements, source_statements
 
 DEFAULT_ROW_LIMIT = 1000
 DEFAULT_TIMEOUT_S = 10.0
@@ -113,6 +114,54 @@ class GraphStore(abc.ABC):
         nodes = self.read("MATCH (n) RETURN count(n) AS c")[0]["c"]
         edges = self.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
         return nodes, edges
+
+    # -- ingest bookkeeping (see kg.store.provenance) -------------------------------
+    def source_state(self, ids: list[str]) -> dict[str, dict]:
+        """``{id: {content_hash, extractor_version, status}}`` for known sources."""
+        rows = self.read(prov.SOURCE_STATE, {"ids": list(ids)}) if ids else []
+        return {r["id"]: r for r in rows}
+
+    def mark_loading(self, ids: list[str], *, seen: str | None = None) -> None:
+        seen = seen or utc_now()
+        self.write(prov.MARK_LOADING, {"rows": [{"id": i, "seen": seen} for i in ids]})
+
+    def mark_done(self, rows: list[dict]) -> None:
+        """rows: ``{id, content_hash, extractor_version}``."""
+        self.write(prov.MARK_DONE, {"rows": rows})
+
+    def retract_source(self, source_id: str, *, delete_source: bool = False) -> None:
+        """Remove every fact that came only from this source (re-ingest of a
+        changed document, a newer extractor, or a half-finished load)."""
+        for statement in (prov.RETRACT_RELATIONS, prov.DELETE_UNSUPPORTED, prov.RETRACT_MENTIONS):
+            self.write(statement, {"id": source_id})
+        if delete_source:
+            self.write(prov.DELETE_SOURCE, {"id": source_id})
+
+    def start_run(self, run_id: str, job: str, params: str, started: str) -> None:
+        self.write(prov.RUN_START, {"id": run_id, "job": job, "params": params,
+                                    "started": started})
+
+    def finish_run(self, run_id: str, fields: dict) -> None:
+        self.write(prov.RUN_FINISH, {"id": run_id, "fields": fields})
+
+    def last_successful_run(self, job: str) -> dict | None:
+        rows = self.read(prov.LAST_SUCCESS, {"job": job})
+        return rows[0] if rows else None
+
+    def runs(self, limit: int = 20) -> list[dict]:
+        return [r["run"] for r in self.read(prov.RUNS, {"limit": limit})]
+
+    def quarantine(self, item_id: str, *, origin: str, reason: str, stage: str,
+                   payload: str = "", at: str | None = None) -> None:
+        self.write(prov.QUARANTINE_PUT, {"id": item_id, "origin": origin, "reason": reason,
+                                         "stage": stage, "payload": payload,
+                                         "at": at or utc_now()})
+
+    def quarantined(self) -> list[dict]:
+        return self.read(prov.QUARANTINE_LIST)
+
+    def release(self, item_id: str) -> None:
+        self.write(prov.QUARANTINE_CLEAR, {"id": item_id})
 
     def clear(self) -> None:
         """Delete every node and edge (tests and benchmarks only)."""

@@ -1,0 +1,196 @@
+"""The ingest pipeline: sources → extract → resolve → load, with bookkeeping.
+
+Guarantees (tested in tests/test_ingest_*.py):
+- idempotent: a document whose content hash and extractor version are already
+  loaded is skipped; a changed document (or a newer extractor) has the facts it
+  supported retracted and reloaded, leaving other sources' facts alone;
+- nothing lost: a document that cannot be read or extracted is quarantined with
+  its reason and the batch goes on;
+- crash-safe: a source is marked 'loading' before its facts are written and
+  'done' after, so re-running after a kill retracts any half-load and redoes it.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from kg.errors import MlkgError
+from kg.models import Document
+from kg.store import GraphStore
+from ingest.extract import EXTRACTOR_VERSION, Extraction
+from ingest.load import build_batch, resolve_against_graph
+
+MAX_DOC_CHARS = 5_000_000  # larger "documents" are dumps or binaries, not items
+MAX_PAYLOAD_CHARS = 200_000  # what quarantine keeps of a document for `retry`
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    loaded: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    entities: int = 0
+    relations: int = 0
+    errors: int = 0
+    quarantined: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def merge(self, other: "IngestReport") -> None:
+        for key in ("documents", "loaded", "replaced", "unchanged", "entities", "relations",
+                    "errors"):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+        self.quarantined.extend(other.quarantined)
+
+
+Progress = Callable[[IngestReport], None]
+
+
+class Ingestor:
+    """Loads documents into a store. One instance per run; not thread-safe."""
+
+    def __init__(self, store: GraphStore, extractor=None, *, workers: int = 1,
+                 batch_docs: int = 200, on_progress: Progress | None = None):
+        self.store = store
+        self._extractor = extractor
+        self.workers = workers
+        self.batch_docs = batch_docs
+        self.on_progress = on_progress
+        self.report = IngestReport()
+
+    @property
+    def extractor(self):
+        if self._extractor is None:  # spaCy loads only when there is work to do
+            from ingest.extract.pipeline import Extractor
+            self._extractor = Extractor()
+        return self._extractor
+
+    # -- entry points ------------------------------------------------------------------
+    def ingest_documents(self, docs: Iterable[Document]) -> IngestReport:
+        for chunk in _chunks(docs, self.batch_docs):
+            self._ingest_chunk(chunk)
+            if self.on_progress:
+                self.on_progress(self.report)
+        return self.report
+
+    def ingest_paths(self, paths: Iterable[str]) -> IngestReport:
+        from ingest.sources import read_path
+        for path in paths:
+            path = str(path)
+
+            def on_error(origin: str, line_no: int, reason: str, _path=path) -> None:
+                self.quarantine(f"{origin}:{line_no}", origin=origin, reason=reason,
+                                stage="read")
+            try:
+                self.ingest_documents(read_path(path, on_error=on_error))
+            except MlkgError as exc:
+                self.quarantine(path, origin=path, reason=str(exc), stage="read")
+        return self.report
+
+    def ingest_urls(self, urls: Iterable[str], client) -> IngestReport:
+        from ingest.sources import read_url
+        for url in urls:
+            try:
+                docs = read_url(url, client)
+            except MlkgError as exc:
+                self.quarantine(url, origin=url, reason=str(exc), stage="fetch")
+                continue
+            self.ingest_documents(docs)
+        return self.report
+
+    def quarantine(self, item_id: str, *, origin: str, reason: str, stage: str,
+                   payload: str = "") -> None:
+        self.store.quarantine(item_id, origin=origin, reason=reason, stage=stage,
+                              payload=payload[:MAX_PAYLOAD_CHARS])
+        self.report.errors += 1
+        self.report.quarantined.append({"id": item_id, "reason": reason, "stage": stage})
+
+    # -- one chunk ---------------------------------------------------------------------
+    def _ingest_chunk(self, docs: list[Document]) -> None:
+        self.report.documents += len(docs)
+        docs = self._valid(docs)
+        state = self.store.source_state([d.id for d in docs])
+        todo, replace = [], []
+        for doc in docs:
+            known = state.get(doc.id)
+            if known and known.get("status") == "done" \
+                    and known.get("content_hash") == doc.content_hash \
+                    and known.get("extractor_version") == EXTRACTOR_VERSION:
+                self.report.unchanged += 1
+                continue
+            todo.append(doc)
+            if known:
+                replace.append(doc.id)
+        if not todo:
+            return
+        pairs = []
+        for doc, extraction in zip(todo, self.extractor.extract_many(todo, workers=self.workers)):
+            if extraction.error:
+                self.quarantine(doc.id, origin=doc.origin or doc.url or doc.id,
+                                reason=extraction.error, stage="extract",
+                                payload=_payload(doc))
+                continue
+            pairs.append((doc, extraction))
+        if not pairs:
+            return
+        ids = [doc.id for doc, _ in pairs]
+        self.store.mark_loading(ids)
+        for source_id in replace:
+            if source_id in ids:
+                self.store.retract_source(source_id)
+        batch = resolve_against_graph(build_batch(pairs), self.store)
+        self.store.upsert(batch)
+        self.store.mark_done([{"id": doc.id, "content_hash": doc.content_hash,
+                               "extractor_version": EXTRACTOR_VERSION} for doc, _ in pairs])
+        self.report.loaded += len(pairs) - len([i for i in replace if i in ids])
+        self.report.replaced += len([i for i in replace if i in ids])
+        self.report.entities += len(batch.entities)
+        self.report.relations += len(batch.relations)
+
+    def _valid(self, docs: list[Document]) -> list[Document]:
+        good = []
+        for doc in docs:
+            reason = None
+            if not doc.id:
+                reason = "document has no id"
+            elif not (doc.text or "").strip() and not (doc.title or "").strip():
+                reason = "document has no text"
+            elif len(doc.text) > MAX_DOC_CHARS:
+                reason = f"document is {len(doc.text):,} characters (limit {MAX_DOC_CHARS:,})"
+            elif "\x00" in doc.text:
+                reason = "document text contains NUL bytes (binary data?)"
+            if reason:
+                self.quarantine(doc.id or f"{doc.origin}:?", origin=doc.origin or doc.url or "",
+                                reason=reason, stage="validate",
+                                payload="" if "NUL" in reason else _payload(doc))
+            else:
+                good.append(doc)
+        return good
+
+
+def _payload(doc: Document) -> str:
+    """What `kg quarantine retry` needs to try a document again."""
+    data = {"id": doc.id, "kind": doc.kind, "text": doc.text, "title": doc.title,
+            "url": doc.url, "published": doc.published, "arxiv_id": doc.arxiv_id,
+            "authors": doc.authors, "categories": doc.categories, "origin": doc.origin}
+    text = json.dumps(data, ensure_ascii=False)
+    return text if len(text) <= MAX_PAYLOAD_CHARS else ""
+
+
+def document_from_payload(payload: str) -> Document:
+    data = json.loads(payload)
+    return Document(**{k: v for k, v in data.items() if v is not None})
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

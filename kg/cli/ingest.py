@@ -1,0 +1,121 @@
+"""Commands that write the graph: ``kg ingest``, ``kg quarantine``, ``kg weekly``,
+``kg changes``."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli.options import echo_rows, format_option, handle_errors, open_store_from_cli, store_option
+
+USER_AGENT = "mlkg/0.1 (+https://github.com/mlkg/mlkg)"
+
+
+def _http_client():
+    import httpx
+    return httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True,
+                        headers={"User-Agent": USER_AGENT})
+
+
+def _progress_printer():
+    """A rich progress line: documents, entities, relations, errors."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                        console=None, transient=False, disable=not sys.stderr.isatty())
+    task = progress.add_task("starting", total=None)
+
+    def update(report) -> None:
+        progress.update(task, description=(
+            f"documents {report.documents}  loaded {report.loaded}  "
+            f"unchanged {report.unchanged}  entities {report.entities}  "
+            f"relations {report.relations}  errors {report.errors}"))
+    return progress, update
+
+
+def _summary(report) -> None:
+    click.echo(f"documents {report.documents}: loaded {report.loaded}, replaced "
+               f"{report.replaced}, unchanged {report.unchanged}, quarantined {report.errors}; "
+               f"entities {report.entities}, relations {report.relations}")
+    for item in report.quarantined[:20]:
+        click.echo(f"  quarantined {item['id']} ({item['stage']}): {item['reason']}", err=True)
+
+
+@click.command()
+@click.argument("sources", nargs=-1)
+@click.option("--input", "inputs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A documents JSONL file ({id, kind, text, …} per line); repeatable.")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Extraction processes.")
+@click.option("--batch-docs", type=int, default=200, show_default=True,
+              help="Documents per write batch.")
+@store_option
+@handle_errors
+def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], workers: int, batch_docs: int,
+           store_spec: str | None) -> None:
+    """Ingest newsletters, feeds, mail, arXiv files or folders (paths or URLs)."""
+    from ingest.pipeline import Ingestor
+    if not sources and not inputs:
+        raise click.UsageError("give at least one PATH, URL or --input FILE")
+    progress, update = _progress_printer()
+    with open_store_from_cli(store_spec) as store, progress:
+        ingestor = Ingestor(store, workers=workers, batch_docs=batch_docs, on_progress=update)
+        paths = [s for s in sources if not s.startswith(("http://", "https://"))] + list(inputs)
+        urls = [s for s in sources if s.startswith(("http://", "https://"))]
+        ingestor.ingest_paths(paths)
+        if urls:
+            with _http_client() as client:
+                ingestor.ingest_urls(urls, client)
+    _summary(ingestor.report)
+
+
+@click.group()
+def quarantine() -> None:
+    """Documents that could not be read or extracted, with their reasons."""
+
+
+@quarantine.command("list")
+@store_option
+@format_option
+@handle_errors
+def quarantine_list(store_spec: str | None, fmt: str) -> None:
+    """Show quarantined items and why."""
+    with open_store_from_cli(store_spec) as store:
+        rows = [{k: v for k, v in r.items() if k != "payload"} for r in store.quarantined()]
+    echo_rows(rows, fmt)
+
+
+@quarantine.command("retry")
+@click.argument("ids", nargs=-1)
+@store_option
+@handle_errors
+def quarantine_retry(ids: tuple[str, ...], store_spec: str | None) -> None:
+    """Try quarantined items again (all, or the given IDs); successes leave quarantine."""
+    from ingest.pipeline import Ingestor, document_from_payload
+    with open_store_from_cli(store_spec) as store:
+        items = [q for q in store.quarantined() if not ids or q["id"] in ids]
+        fixed = 0
+        for item in items:
+            ingestor = Ingestor(store)
+            if item.get("payload"):
+                ingestor.ingest_documents([document_from_payload(item["payload"])])
+            elif item.get("origin", "").startswith(("http://", "https://")):
+                with _http_client() as client:
+                    ingestor.ingest_urls([item["origin"]], client)
+            elif item.get("origin") and Path(item["origin"]).exists():
+                ingestor.ingest_paths([item["origin"]])
+            else:
+                click.echo(f"{item['id']}: nothing to retry from (origin {item.get('origin')!r})",
+                           err=True)
+                continue
+            if ingestor.report.errors == 0:
+                store.release(item["id"])
+                fixed += 1
+            else:
+                click.echo(f"{item['id']}: still failing: "
+                           f"{ingestor.report.quarantined[-1]['reason']}", err=True)
+    click.echo(f"retried {len(items)}, released {fixed}")
+
+
+COMMANDS = [ingest, quarantine]
