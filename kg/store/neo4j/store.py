@@ -48,13 +48,13 @@ class Neo4jStore(GraphStore):
 
     def read(self, query: str, params: dict | None = None, *,
              timeout: float | None = None) -> list[dict[str, Any]]:
-        return self._read(neo4j.Query(query, timeout=timeout), params, None)
+        return self._read(query, params, None, timeout)
 
     def read_only(self, query: str, params: dict | None = None, *,
                   timeout: float = DEFAULT_TIMEOUT_S,
                   limit: int = DEFAULT_ROW_LIMIT) -> list[dict[str, Any]]:
         self._refuse_writes(query, params)
-        return self._read(neo4j.Query(query, timeout=timeout), params, limit)
+        return self._read(query, params, limit, timeout)
 
     def close(self) -> None:
         self._driver.close()
@@ -84,8 +84,9 @@ class Neo4jStore(GraphStore):
                 f"this endpoint is read-only: the query is of type {summary.query_type!r} "
                 "(writes or schema changes)")
 
-    def _read(self, query: neo4j.Query, params: dict | None,
-              limit: int | None) -> list[dict[str, Any]]:
+    def _read(self, query: str, params: dict | None, limit: int | None,
+              timeout: float | None) -> list[dict[str, Any]]:
+        @neo4j.unit_of_work(timeout=timeout)  # the server ends the transaction past it
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             result = tx.run(query, params or {})
             rows = []

@@ -1,0 +1,61 @@
+"""Service settings, read from the environment (``Settings.from_env``).
+
+Only ``api.app.create_app``'s caller (the ``kg serve`` command, an ASGI factory)
+and the CLI read configuration; everything else receives a ``Settings``.
+
+=========================  ==========================================  =========
+variable                   meaning                                     default
+=========================  ==========================================  =========
+MLKG_STORE                 store spec: directory (embedded) or bolt://  user data dir
+MLKG_API_KEYS              comma-separated keys for write/admin routes  (none)
+MLKG_MAX_BODY_BYTES        largest request body, else 413               1000000
+MLKG_MAX_ROWS              most rows a query returns                    1000
+MLKG_MAX_RESULT_BYTES      largest JSON result, else 413                5000000
+MLKG_CYPHER_TIMEOUT        seconds an analyst's Cypher may run          10
+NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE   Neo4j credentials
+=========================  ==========================================  =========
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from pydantic import BaseModel, Field
+
+from kg.errors import ConfigError
+
+
+class Settings(BaseModel):
+    store: str | None = None
+    api_keys: tuple[str, ...] = ()
+    max_body_bytes: int = Field(1_000_000, gt=0)
+    max_rows: int = Field(1000, gt=0)
+    max_result_bytes: int = Field(5_000_000, gt=0)
+    cypher_timeout: float = Field(10.0, gt=0)
+    neo4j_user: str | None = None
+    neo4j_password: str | None = None
+    neo4j_database: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        env = os.environ if env is None else env
+        values: dict = {
+            "store": env.get("MLKG_STORE") or None,
+            "api_keys": tuple(k.strip() for k in env.get("MLKG_API_KEYS", "").split(",")
+                              if k.strip()),
+            "neo4j_user": env.get("NEO4J_USER"),
+            "neo4j_password": env.get("NEO4J_PASSWORD"),
+            "neo4j_database": env.get("NEO4J_DATABASE"),
+        }
+        for field, var, kind in (("max_body_bytes", "MLKG_MAX_BODY_BYTES", int),
+                                 ("max_rows", "MLKG_MAX_ROWS", int),
+                                 ("max_result_bytes", "MLKG_MAX_RESULT_BYTES", int),
+                                 ("cypher_timeout", "MLKG_CYPHER_TIMEOUT", float)):
+            raw = env.get(var)
+            if raw:
+                try:
+                    values[field] = kind(raw)
+                except ValueError:
+                    raise ConfigError(f"{var}={raw!r} is not a number") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)

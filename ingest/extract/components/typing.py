@@ -1,0 +1,202 @@
+"""Mention selection, typing and coreference.
+
+1. Overlapping candidates: the higher-priority source wins (link > title >
+   people > catalog > cue > shape), then the longer span.
+2. "Long Name (ABBR)" → one mention with ABBR as alias (either side may be typed).
+3. "X benchmark/dataset" after a non-Dataset mention → a Dataset mention.
+4. Untyped mentions take the type of a typed sibling in a coordination
+   ("A, B, and C"); strongly name-shaped leftovers get the document kind's
+   default type; the rest are dropped.
+5. The item subject: the title's short name, the first linked/bold name, or the
+   first non-organisation mention; "It", "the library", "this model" … at the
+   start of a sentence corefer with it.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+
+from ingest.extract.catalog import get_catalog
+from ingest.extract.components.base import text_of, Mention, load_json, meta, mentions
+from ingest.extract.components.sentences import sents
+
+DEFAULTS = {"arxiv": "Architecture", "docs": "Architecture", "list": "Library", "newsletter": None}
+_COORD = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|&|/|as well as)?\s*(?:both\s+|also\s+)?$", re.I)
+
+
+def _select(doc, cands: list[Mention]) -> list[Mention]:
+    cands = sorted(cands, key=lambda m: (-m.priority, -(m.end - m.start), m.start))
+    taken = [False] * len(doc)
+    out = []
+    for m in cands:
+        if any(taken[k] for k in range(m.start, m.end)):
+            continue
+        for k in range(m.start, m.end):
+            taken[k] = True
+        out.append(m)
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+class EntityTyper:
+    def __init__(self, nlp, name, catalog_dir):
+        self.catalog = get_catalog(catalog_dir)
+        self.pronouns = sorted(load_json("relation_cues.json")["pronouns"], key=len, reverse=True)
+        cues = load_json("entity_cues.json")
+        self.dataset_words = set(cues["dataset_suffix_words"])
+
+    def __call__(self, doc):
+        info = meta(doc)
+        kind = info.get("kind", "newsletter")
+        cands = list(mentions(doc))
+        ms = _select(doc, cands)
+        inner = self._inner(doc, info, cands, ms, kind)
+        # catalog mentions with several labels: prefer the one context suggests, else first
+        for m in ms:
+            if m.label is None and m.source == "catalog":
+                labels = m.props.get("catalog_labels", [])
+                m.label = labels[0] if labels else None
+        # 2. parenthetical aliases
+        keep = []
+        for idx, m in enumerate(ms):
+            prev = keep[-1] if keep else None
+            if prev is not None and m.start == prev.end + 1 and doc[prev.end].text == "(" \
+                    and m.end < len(doc) and doc[m.end].text == ")":
+                if prev.label is None and m.label is not None:
+                    prev.label = m.label
+                if prev.label == m.label or m.label is None:
+                    if prev.label is None and m.label is None and (kind in {"arxiv", "docs"}):
+                        prev.label = "Architecture"
+                    prev.aliases.append(m.name or doc[m.start:m.end].text)
+                    prev.props["alias_span"] = (m.start, m.end)
+                    continue
+            keep.append(m)
+        ms = keep
+        # 3. "X benchmark"
+        for m in ms:
+            if m.end < len(doc) and doc[m.end].text in self.dataset_words and m.label not in {"Dataset", "Paper", "Organization", "Person"}:
+                m.label = "Dataset"
+                m.name = doc[m.start:m.end + 1].text
+                m.end += 1
+        # 4. coordination typing
+        for _ in range(2):
+            for a, b in zip(ms, ms[1:]):
+                gap = text_of(doc)[doc[a.end - 1].idx + len(doc[a.end - 1].text):doc[b.start].idx]
+                if len(gap) > 12 or not _COORD.match(gap):
+                    continue
+                if a.label is None and b.label is not None and b.label not in {"Paper", "Person"}:
+                    a.label = b.label
+                elif b.label is None and a.label is not None and a.label not in {"Paper", "Person"}:
+                    b.label = a.label
+        default = DEFAULTS.get(kind)
+        if default is None:
+            default = self._sentence_vote(doc, info)
+        out = []
+        for m in ms:
+            if m.label is None:
+                if m.props.get("strong") and default:
+                    m.label = default
+                    m.confidence = 0.5
+                else:
+                    continue
+            if not m.name:
+                m.name = doc[m.start:m.end].text
+            out.append(m)
+        doc.user_data["mlkg_mentions"] = out
+        self._subject(doc, info, out, kind, inner)
+        return doc
+
+    def _inner(self, doc, info, cands, ms, kind):
+        """Catalog mentions inside a Paper span (kept as entities, not as relation slots),
+        and the title's short name ("X: …") as a mention of its own."""
+        papers = [m for m in ms if m.label == "Paper"]
+        found = []
+        for p in papers:
+            for c in cands:
+                if c.source == "catalog" and p.start <= c.start and c.end <= p.end and c.label:
+                    found.append((p, c))
+        short = info.get("title_short")
+        short_mention = None
+        if short:
+            s, e = short
+            label = None
+            for p, c in found:
+                if (c.start, c.end) == (s, e):
+                    label = c.label
+            if label is None:
+                label = "Library" if kind == "list" else "Architecture"
+            short_mention = Mention(s, e, label, "title", name=doc[s:e].text, confidence=0.7)
+        info["inner"] = [(p, c) for p, c in found if not short or (c.start, c.end) != tuple(short)]
+        info["short_mention"] = short_mention
+        return found
+
+    def _sentence_vote(self, doc, info) -> str | None:
+        text = text_of(doc).lower()
+        lib = len(re.findall(r"\b(?:library|toolkit|framework|package|open[- ]sourced?|code|repo|tool)\b", text))
+        arch = len(re.findall(r"\b(?:model|models|architecture|network|paper|llm)\b", text))
+        if lib == 0 and arch == 0:
+            return None
+        return "Library" if lib >= arch else "Architecture"
+
+    def _subject(self, doc, info, ms: list[Mention], kind: str, inner=()):
+        subject = None
+        short = info.get("title_short")
+        sm = info.get("short_mention")
+        for p, c in info.get("inner", []):
+            c.props["inner_of"] = True
+            ms.append(c)
+            p.props.setdefault("inner", []).append(len(ms) - 1)
+        if sm is not None:
+            from kg.keys import normalize_name
+            same = [i for i, m in enumerate(ms) if m.label != "Paper" and not m.props.get("inner_of")
+                    and normalize_name(m.name) == normalize_name(sm.name)]
+            if same:
+                subject = same[0]
+            else:
+                sm.props["inner_of"] = True
+                ms.append(sm)
+                subject = len(ms) - 1
+        if subject is None and short:
+            for i, m in enumerate(ms):
+                if (m.start, m.end) == tuple(short) or (m.start >= short[0] and m.end <= short[1] and m.label != "Paper"):
+                    subject = i
+                    break
+        if subject is None and kind in {"docs", "list"}:
+            for i, m in enumerate(ms):
+                if m.source in {"link", "cue", "catalog", "shape"} and m.label in {"Library", "Architecture", "Dataset", "Paper"}:
+                    subject = i
+                    break
+        if subject is None and kind == "arxiv":
+            intro = re.compile(r"\b(?:we|We)\s+(?:\w+\s+)?(?:present|introduce|propose|release|develop|build|create|call|name)\s+(?:\S+\s+){0,6}?$")
+            for i, m in enumerate(ms):
+                before = text_of(doc)[max(0, doc[m.start].idx - 60):doc[m.start].idx]
+                if m.label in {"Architecture", "Library", "Dataset"} and intro.search(before):
+                    subject = i
+                    break
+            if subject is None:
+                for i, m in enumerate(ms):
+                    if m.label == "Paper":
+                        subject = i
+                        break
+        if subject is None:
+            for i, m in enumerate(ms):
+                if m.label in {"Library", "Architecture", "Dataset", "Paper"}:
+                    subject = i
+                    break
+        doc.user_data["mlkg_subject"] = subject
+        coref = []
+        if subject is not None:
+            for sent in sents(doc):
+                low = sent.text.lower()
+                for p in self.pronouns:
+                    if low.startswith(p + " ") or low.startswith(p + ","):
+                        n = len(p.split())
+                        coref.append((sent.start, sent.start + n, subject))
+                        break
+        doc.user_data["mlkg_coref"] = coref
+
+
+@Language.factory("mlkg_typing_v1", default_config={"catalog_dir": None})
+def make_typer(nlp: Language, name: str, catalog_dir: str | None):
+    return EntityTyper(nlp, name, catalog_dir)

@@ -1,0 +1,93 @@
+"""Markup → plain text plus link annotations.
+
+Markdown links ``[text](url)`` and HTML anchors become their text, with a
+:class:`LinkSpan` recording the character offsets in the cleaned text and the
+target. Images/badges, emphasis markers, HTML tags and entities are removed;
+backticked words are kept as text and recorded as ``tags`` (applied-ml lists put
+the organisation in backticks). Offsets always refer to the returned text.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSpan:
+    start: int
+    end: int
+    url: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    text: str
+    links: tuple[LinkSpan, ...]
+    tags: tuple[tuple[int, int], ...]  # backticked spans
+
+
+_IMAGE_MD = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\s]{0,500}\)")
+_IMAGE_HTML = re.compile(r"<img\b[^>]{0,1000}>", re.I)
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|tr|td|th|h[1-6]|section|article|table|blockquote)\b[^>]{0,1000}>", re.I)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*\b[^<>]{0,2000}>")
+_ANCHOR = re.compile(r"<a\b[^>]*?href\s*=\s*[\"']([^\"']{1,2000})[\"'][^>]{0,1000}>(.{0,500}?)</a\s*>", re.I | re.S)
+# [text](url) with one level of nested brackets in text
+_MD_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,500})\]\(\s*<?([^()\s>]{1,2000}(?:\([^()\s]*\)[^()\s>]*)?)>?(?:\s+\"[^\"]*\")?\s*\)")
+_EMPH = re.compile(r"(\*\*|__)(?=\S)|(?<=\S)(\*\*|__)")
+_TICK = re.compile(r"`([^`\n]{1,200})`")
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(re.search(r"<(?:a|p|div|span|br|html|body|li|h[1-6])\b", text, re.I))
+
+
+def clean(text: str) -> Cleaned:
+    """Clean ``text`` and collect its links and backticked tags."""
+    if looks_like_html(text):
+        text = _SCRIPT.sub(" ", text)
+        text = _COMMENT.sub(" ", text)
+        text = _IMAGE_HTML.sub(" ", text)
+        text = _ANCHOR.sub(lambda m: "[" + _TAG.sub("", m.group(2)).replace("[", "(").replace("]", ")").strip()
+                           + "](" + m.group(1) + ")", text)
+        text = _BLOCK_TAG.sub("\n", text)
+        text = _TAG.sub("", text)
+        text = html.unescape(text)
+    text = _IMAGE_MD.sub("", text)
+    text = _EMPH.sub("", text)
+    out: list[str] = []
+    links: list[LinkSpan] = []
+    tags: list[tuple[int, int]] = []
+    pos = 0
+    length = 0
+    for match in _MD_LINK.finditer(text):
+        before = text[pos:match.start()]
+        length = _append(out, before, tags, length)
+        inner = match.group(1).strip()
+        inner = re.sub(r"\s+", " ", inner)
+        start = length
+        length = _append(out, inner, tags, length)
+        links.append(LinkSpan(start, length, match.group(2), inner))
+        pos = match.end()
+    _append(out, text[pos:], tags, length)
+    return Cleaned("".join(out), tuple(links), tuple(tags))
+
+
+def _append(out: list[str], piece: str, tags: list[tuple[int, int]], length: int) -> int:
+    """Append ``piece`` with backticks removed, recording backticked spans."""
+    last = 0
+    for match in _TICK.finditer(piece):
+        chunk = piece[last:match.start()]
+        out.append(chunk)
+        length += len(chunk)
+        inner = match.group(1)
+        tags.append((length, length + len(inner)))
+        out.append(inner)
+        length += len(inner)
+        last = match.end()
+    rest = piece[last:]
+    out.append(rest)
+    return length + len(rest)

@@ -1,0 +1,194 @@
+"""The extraction pipeline: ``build_pipeline()`` makes the spaCy nlp object once;
+``Extractor`` turns :class:`kg.models.Document` into :class:`Extraction`.
+
+Stages (each a registered, versioned spaCy component):
+tokenizer (tokenizer.py) → mlkg_sentences_v1 → mlkg_links_v1 → mlkg_catalog_v1 →
+mlkg_names_v1 → mlkg_typing_v1 (selection, typing, subject, coreference) →
+mlkg_relations_v1; then ingest.resolve clusters the mentions into entities.
+"""
+from __future__ import annotations
+
+import re
+from concurrent.futures import ProcessPoolExecutor
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+
+from kg.errors import ExtractionError
+from kg.keys import normalize_arxiv_id, normalize_name
+from kg.models import Document, Entity, EntityRef, Evidence, Relation
+from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
+from ingest.extract.markup import LinkSpan, clean
+from ingest.extract.tokenizer import make_tokenizer
+from ingest.resolve import Resolver
+
+# importing registers the components
+from ingest.extract.components import (catalog_matcher, links, names, relations,  # noqa: F401
+                                       sentences, typing)
+
+MAX_CHARS = 1_000_000  # longer texts are truncated (a 5 MB document still yields a result)
+
+
+def build_pipeline(catalog_dir: str | None = None) -> Language:
+    nlp = spacy.blank("en")
+    nlp.tokenizer = make_tokenizer(nlp)
+    nlp.max_length = MAX_CHARS + 10_000
+    nlp.add_pipe("mlkg_sentences_v1")
+    nlp.add_pipe("mlkg_links_v1")
+    nlp.add_pipe("mlkg_catalog_v1", config={"catalog_dir": catalog_dir})
+    nlp.add_pipe("mlkg_names_v1", config={"catalog_dir": catalog_dir})
+    nlp.add_pipe("mlkg_typing_v1", config={"catalog_dir": catalog_dir})
+    nlp.add_pipe("mlkg_relations_v1")
+    return nlp
+
+
+_HEADING = re.compile(r"^\s*([^\n]{8,200}?)\s*\n")
+
+
+def _prepare(doc: Document) -> tuple[str, dict]:
+    """Text to analyse plus pipeline metadata (kind, links, title span)."""
+    kind = (doc.kind or "newsletter").lower()
+    if kind not in {"arxiv", "docs", "list", "newsletter"}:
+        kind = "newsletter" if kind in {"feed", "mail", "blog"} else kind
+    raw = doc.text or ""
+    if len(raw) > MAX_CHARS:
+        raw = raw[:MAX_CHARS]
+    cleaned = clean(raw)
+    text = cleaned.text
+    links = list(cleaned.links)
+    for link in doc.links or ():   # links a reader already removed from the text
+        if link.text and link.text.strip():
+            at = text.find(link.text.strip())
+            if at >= 0 and not any(l.start <= at < l.end for l in links):
+                links.append(LinkSpan(at, at + len(link.text.strip()), link.url, link.text.strip()))
+    info: dict = {"kind": kind, "links": links, "tags": list(cleaned.tags)}
+    title = (doc.title or "").strip()
+    offset = 0
+    if title and not text.lstrip().startswith(title):
+        prefix = title + "\n\n"
+        offset = len(prefix)
+        text = prefix + text
+        info["links"] = [LinkSpan(l.start + offset, l.end + offset, l.url, l.text) for l in links]
+        info["tags"] = [(a + offset, b + offset) for a, b in cleaned.tags]
+    if title:
+        start = text.find(title)
+        info["title_span"] = (start, start + len(title))
+        info["title"] = title
+        if doc.arxiv_id and normalize_arxiv_id(doc.arxiv_id):
+            info["title_props"] = {"arxiv_id": normalize_arxiv_id(doc.arxiv_id)}
+    elif kind == "newsletter":
+        _newsletter_title(text, info)
+    return text, info
+
+
+_SMALL = {"a", "an", "the", "and", "or", "of", "for", "in", "on", "to", "with", "is", "are", "do",
+          "does", "at", "by", "from", "vs", "via", "as", "be", "can", "same", "what", "how", "why"}
+
+
+def _titleish(s: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w'’-]*", s)
+    if len(words) < 3:
+        return False
+    content = [w for w in words if w.lower() not in _SMALL]
+    caps = sum(1 for w in content if w[0].isupper())
+    return bool(content) and caps / len(content) >= 0.75
+
+
+def _newsletter_title(text: str, info: dict) -> None:
+    """An item heading that reads like a paper title; or 'Title Case Words is a … paper'."""
+    m = _HEADING.match(text)
+    if m and _titleish(m.group(1)) and not m.group(1).rstrip().endswith((".", ":")) \
+            and len(m.group(1).split()) >= 4:
+        info["title_span"] = (m.start(1), m.end(1))
+        info["title"] = m.group(1).strip()
+        return
+    m = re.match(r"^\s*(.{10,160}?)\s+(?:is|was)\s+(?:an?|the)\s+(?:\w+\s+){0,3}?(?:paper|compilation|survey|study|report|preprint|article)\b", text)
+    if m and _titleish(m.group(1)) and "," not in m.group(1):
+        info["title_span"] = (m.start(1), m.end(1))
+        info["title"] = m.group(1).strip()
+
+
+class Extractor:
+    """Runs the pipeline and resolves mentions into entities and relations."""
+
+    def __init__(self, nlp: Language | None = None, catalog_dir: str | None = None):
+        self.nlp = nlp or build_pipeline(catalog_dir)
+
+    def extract(self, doc: Document) -> Extraction:
+        try:
+            return self._extract(doc)
+        except ExtractionError:
+            raise
+        except Exception as exc:  # one bad document must not stop a batch
+            raise ExtractionError(f"{doc.id}: extraction failed: {type(exc).__name__}: {exc}") from exc
+
+    def _extract(self, doc: Document) -> Extraction:
+        text, info = _prepare(doc)
+        if not text.strip():
+            return Extraction(doc.id)
+        sdoc = self.nlp.make_doc(text)
+        sdoc.user_data["mlkg_meta"] = info
+        for _name, proc in self.nlp.pipeline:
+            sdoc = proc(sdoc)
+        ms = sdoc.user_data.get("mlkg_mentions", [])
+        resolver = Resolver()
+        cids = []
+        for m in ms:
+            props = {k: v for k, v in m.props.items() if k in {"arxiv_id", "repo"}}
+            canonical = m.name if m.source in {"catalog", "link"} else None
+            cids.append(resolver.add(m.label, m.name, m.aliases, canonical=canonical, props=props))
+        entities: dict[int, Entity] = {}
+        for cid in dict.fromkeys(cids):
+            c = resolver.clusters[cid]
+            try:
+                entities[cid] = Entity(c.label, resolver.name_of(cid), resolver.aliases_of(cid), dict(c.props))
+            except ValueError:
+                continue
+        rels: list[Relation] = []
+        seen = set()
+        for hit in sdoc.user_data.get("mlkg_relations", []):
+            h, t = entities.get(cids[hit.head]), entities.get(cids[hit.tail])
+            if h is None or t is None or h is t:
+                continue
+            key = (hit.type, h.key, t.key)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                rels.append(Relation(hit.type, EntityRef.of(h), EntityRef.of(t),
+                                     Evidence(doc.id, hit.sentence, EXTRACTOR_NAME, EXTRACTOR_VERSION,
+                                              hit.confidence)))
+            except ValueError:
+                continue
+        return Extraction(doc.id, list(entities.values()), rels)
+
+    def extract_many(self, docs: Iterable[Document], workers: int = 1):
+        """Yield one Extraction per document, in order; a failing document yields an
+        empty Extraction with ``error`` set."""
+        if workers <= 1:
+            for d in docs:
+                yield self._safe(d)
+            return
+        docs = list(docs)
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+            chunk = max(1, len(docs) // (workers * 4))
+            yield from pool.map(_work, docs, chunksize=chunk)
+
+    def _safe(self, d: Document) -> Extraction:
+        try:
+            return self.extract(d)
+        except ExtractionError as exc:
+            return Extraction(d.id, error=str(exc))
+
+
+_WORKER: Extractor | None = None
+
+
+def _init_worker():
+    global _WORKER
+    _WORKER = Extractor()
+
+
+def _work(d: Document) -> Extraction:
+    return _WORKER._safe(d)

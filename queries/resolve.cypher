@@ -1,0 +1,6 @@
+// The entities a name, alias or arXiv id resolves to (case and punctuation folded).
+// params: name
+// returns: name, label, key
+MATCH (:Alias {norm: $name_key})-[:ALIAS_OF]->(x:Entity)
+RETURN DISTINCT x.name AS name, x.label AS label, x.key AS key
+ORDER BY label, name

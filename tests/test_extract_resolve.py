@@ -1,0 +1,37 @@
+"""Entity resolution: variants merge, different things never do, sizes fold."""
+import pytest
+
+from ingest.resolve import Resolver, fold_size, same_entity
+
+
+@pytest.mark.parametrize("name,folded", [
+    ("LLaMA 2 7B", "LLaMA 2"), ("Flan-PaLM 540B", "Flan-PaLM"), ("T5-11B", "T5"),
+    ("Mistral-7B", "Mistral"), ("GPT-3.5", "GPT-3.5"), ("ResNet-50", "ResNet-50"),
+    ("Orca 13B model", "Orca"), ("70B Falcon", "Falcon"),
+])
+def test_size_folding(name, folded):
+    assert fold_size(name) == folded
+
+
+@pytest.mark.parametrize("a,b", [("MLP Mixer", "mlp-mixer"), ("Tensorflow", "TensorFlow"),
+                                 ("Greykite", "GreyKite"), ("LLaMA 2 7B", "LLaMA-2")])
+def test_variants_merge(a, b):
+    assert same_entity(a, b)
+
+
+@pytest.mark.parametrize("a,b", [("GPT-3", "GPT-3.5"), ("PyTorch", "PyTorch3D"), ("TSMixer", "MLP-Mixer"),
+                                 ("GPT-2", "GPT-4"), ("Llama 2", "Llama 3"), ("BERT", "RoBERTa")])
+def test_must_not_merge(a, b):
+    assert not same_entity(a, b)
+
+
+def test_resolver_aliases_and_labels():
+    r = Resolver()
+    a = r.add("Architecture", "Segment Anything Model", aliases=["SAM"])
+    b = r.add("Architecture", "SAM")
+    c = r.add("Organization", "SAM")
+    assert a == b and a != c
+    assert r.name_of(a) in {"Segment Anything Model", "SAM"}
+    d = r.add("Library", "Tensorflow", canonical="TensorFlow")
+    e = r.add("Library", "tensorflow")
+    assert d == e and r.name_of(d) == "TensorFlow"
