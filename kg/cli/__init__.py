@@ -13,6 +13,8 @@ COMMAND_MODULES = (
     "kg.cli.extract",
     "kg.cli.graph",
     "kg.cli.ingest",
+    "kg.cli.serve",
+    "kg.cli.export",
 )
 
 

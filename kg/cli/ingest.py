@@ -118,4 +118,55 @@ def quarantine_retry(ids: tuple[str, ...], store_spec: str | None) -> None:
     click.echo(f"retried {len(items)}, released {fixed}")
 
 
-COMMANDS = [ingest, quarantine]
+
+@click.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              required=True, help="The weekly job's TOML file (feeds, arXiv sets, store).")
+@click.option("--workers", type=int, default=1, show_default=True)
+@store_option
+@handle_errors
+def weekly(config_path: str, workers: int, store_spec: str | None) -> None:
+    """Ingest everything published since the last successful weekly run, then
+    print the week's changelog."""
+    import tomllib
+
+    from ingest.changes import changelog, to_markdown
+    from ingest.weekly import WeeklyConfig, run_weekly
+    with open(config_path, "rb") as handle:
+        config = WeeklyConfig.from_dict(tomllib.load(handle))
+    with open_store_from_cli(store_spec or config.store) as store, _http_client() as client:
+        result = run_weekly(store, config, client, workers=workers)
+        _summary(result.report)
+        click.echo(f"run {result.run_id}: {result.status} ({result.since} → {result.until})")
+        if result.status != "succeeded":
+            raise click.ClickException(f"weekly run failed: {result.error}")
+        click.echo(to_markdown(changelog(store, result.since)))
+
+
+@click.command()
+@click.option("--since", required=True, help="ISO date, e.g. 2026-11-22.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True)
+@store_option
+@handle_errors
+def changes(since: str, fmt: str, store_spec: str | None) -> None:
+    """What the graph learned since a date: new entities, new relations, support that grew."""
+    from ingest.changes import changelog, to_markdown
+    with open_store_from_cli(store_spec) as store:
+        data = changelog(store, since)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json"
+               else to_markdown(data))
+
+
+@click.command()
+@click.option("--limit", type=int, default=20, show_default=True)
+@store_option
+@format_option
+@handle_errors
+def runs(limit: int, store_spec: str | None, fmt: str) -> None:
+    """Recent ingest runs (weekly job records) with their status and counts."""
+    with open_store_from_cli(store_spec) as store:
+        echo_rows(store.runs(limit), fmt)
+
+
+COMMANDS = [ingest, quarantine, weekly, changes, runs]

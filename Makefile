@@ -1,0 +1,33 @@
+# The two front-door commands (see README.md): `make demo` and `make test`.
+PYTHON ?= python3
+STORE ?= data/graph
+PORT ?= 8000
+
+.PHONY: install install-browser neo4j-test-server demo test bench
+
+install:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# Debian's Chromium + driver for the browser test of the web page.
+install-browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+# Neo4j 5.26 Community from Maven Central, for the Neo4j half of the tests.
+neo4j-test-server:
+	$(PYTHON) tools/neo4j_server.py build
+
+# Main job on the embedded default store: ingest the bundled corpus, answer
+# lineage questions, then serve the API and web page.
+demo: install
+	kg ingest examples/corpus --store $(STORE)
+	kg query implementations --param name=MLP-Mixer --store $(STORE)
+	kg query upstream --param name=functorch --store $(STORE)
+	kg query developers --param name=GreyKite --store $(STORE)
+	kg serve --store $(STORE) --port $(PORT)
+
+test: install install-browser neo4j-test-server
+	$(PYTHON) -m pytest
+
+bench: install neo4j-test-server
+	$(PYTHON) bench/load.py && $(PYTHON) bench/query.py && $(PYTHON) bench/extract.py && $(PYTHON) bench/ingest.py

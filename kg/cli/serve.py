@@ -1,0 +1,36 @@
+"""``kg serve``: run the HTTP API and web page with uvicorn."""
+from __future__ import annotations
+
+import click
+
+from kg.cli.options import handle_errors, store_option
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0 for every interface).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--api-key", "api_keys", multiple=True, metavar="KEY",
+              help="Accept KEY for write/admin routes (POST /cypher, /ingest); adds to "
+                   "MLKG_API_KEYS.")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@store_option
+@handle_errors
+def serve(host: str, port: int, api_keys: tuple[str, ...], log_level: str,
+          store_spec: str | None) -> None:
+    """Serve the API (docs at /docs) and the web page (at /) over the store."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+    settings = Settings.from_env(store=store_spec)
+    if api_keys:
+        settings = settings.model_copy(update={"api_keys": settings.api_keys + api_keys})
+    app = create_app(settings)
+    click.echo(f"mlkg API on http://{host}:{port}/ (docs: /docs) over "
+               f"{app.state.service.store.backend} store", err=True)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+COMMANDS = [serve]
