@@ -3,15 +3,18 @@ PYTHON ?= python3
 STORE ?= data/graph
 PORT ?= 8000
 
-.PHONY: install install-browser neo4j-test-server demo test bench
+.PHONY: install install-system neo4j-test-server demo test bench
 
 install:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
-# Debian's Chromium + driver for the browser test of the web page.
-install-browser:
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+# From Debian: Chromium + driver for the web page's browser test, and
+# docker-compose to validate docker-compose.yml (no Docker engine is needed).
+install-system:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+	  && command -v docker-compose >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium chromium-driver docker-compose; }
 
 # Neo4j 5.26 Community from Maven Central, for the Neo4j half of the tests.
 neo4j-test-server:
@@ -26,7 +29,7 @@ demo: install
 	kg query developers --param name=GreyKite --store $(STORE)
 	kg serve --store $(STORE) --port $(PORT)
 
-test: install install-browser neo4j-test-server
+test: install install-system neo4j-test-server
 	$(PYTHON) -m pytest
 
 bench: install neo4j-test-server
