@@ -86,7 +86,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        errors = [{"param": ".".join(str(p) for p in e.get("loc", ()) if p != "body")
+        errors = [{"param": ".".join(str(p) for p in e.get("loc", ())
+                                     if p not in ("body", "query", "path", "header"))
                    or "body", "problem": e.get("msg", "")} for e in exc.errors()]
         detail = "; ".join(f"{e['param']}: {e['problem']}" for e in errors)
         return problem(400, f"bad parameters: {detail}", instance=request.url.path,

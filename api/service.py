@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from datetime import datetime
 from typing import Any
 
@@ -123,22 +124,27 @@ class GraphService:
                                "score": round(score, 1), "matched": spelling}
         return sorted(best.values(), key=lambda r: (-r["score"], r["name"]))[:k]
 
-    def resolve(self, name: str) -> list[dict]:
+    def resolve(self, name: str) -> tuple[list[dict], str]:
+        """The entities ``name`` resolves to, and the spelling that resolved (a leading
+        article is dropped when only that resolves: "the Transformer")."""
         rows = self._run("resolve", {"name": name})
         if not rows and name.lower().startswith(("the ", "a ", "an ")):
-            rows = self._run("resolve", {"name": name.split(" ", 1)[1]})
-        return rows
+            shorter = name.split(" ", 1)[1]
+            rows = self._run("resolve", {"name": shorter})
+            if rows:
+                return rows, shorter
+        return rows, name
 
     def require_known(self, name: str, param: str = "name") -> str:
-        """The name as the graph knows it; 404 with suggestions when it knows none."""
+        """The spelling of ``name`` the graph knows; 404 with suggestions if none."""
         if not normalize_name(name or ""):
-            raise ApiError(400, f"parameter {param!r} must contain letters or digits")
-        rows = self.resolve(name)
+            raise ApiError(400, f"parameter {param!r} must contain letters or digits",
+                           param=param)
+        rows, spelling = self.resolve(name)
         if not rows:
             raise NotFound(f"no entity is called {name!r}", param=param,
                            suggestions=self.suggestions(name))
-        return rows[0]["name"] if normalize_name(rows[0]["name"]) != normalize_name(name) \
-            and name.lower().startswith(("the ", "a ", "an ")) else name
+        return spelling
 
     # -- the entity page ---------------------------------------------------------------------
     def entity(self, label: str, key: str) -> dict:
@@ -203,7 +209,7 @@ class GraphService:
             if param not in params:
                 raise ApiError(400, f"/lineage/{name} needs the parameter {param!r}",
                                param=param)
-            self.require_known(str(params[param]), param)
+            params[param] = self.require_known(str(params[param]), param)
         return self.run_named(name, params)
 
     def list_queries(self) -> list[dict]:
@@ -238,11 +244,9 @@ class GraphService:
         params = dict(meaning.params)
         unknown = {}
         for param in LINEAGE.get(meaning.query, ()):
-            rows = self.resolve(params[param])
+            rows, spelling = self.resolve(params[param])
             if rows:
-                if normalize_name(rows[0]["name"]) != normalize_name(params[param]) and \
-                        params[param].lower().startswith(("the ", "a ", "an ")):
-                    params[param] = rows[0]["name"]
+                params[param] = spelling
             else:
                 unknown[param] = params[param]
         answer = {"question": question, "understood": True, "query": meaning.query,
@@ -271,6 +275,7 @@ class GraphService:
                                 "only, never files or URLs")
         timeout = min(timeout or self.settings.cypher_timeout, self.settings.cypher_timeout)
         limit = min(limit or self.settings.max_rows, self.settings.max_rows)
+        started = time.monotonic()
         try:
             with metrics.time_store_query("cypher", self.store.backend):
                 rows = self.store.read_only(query, params or {}, timeout=timeout,
@@ -279,6 +284,11 @@ class GraphService:
             raise ApiError(403, f"{exc}. Use the ingest pipeline to change the graph.",
                            title="Read-only endpoint") from exc
         except QueryTimeout as exc:
+            if time.monotonic() - started < timeout / 2:
+                # not a timeout: an error message that merely mentions one (e.g. a
+                # query containing the word TIMEOUT)
+                raise ApiError(400, "the database could not run the query: "
+                                    f"{exc.__cause__ or exc}") from exc
             raise ApiError(504, f"the query ran past {timeout}s and was stopped; add a "
                                 "LIMIT or narrow the MATCH", timeout_s=timeout) from exc
         except StoreError as exc:
@@ -312,12 +322,14 @@ class GraphService:
                                     "title, url, published, arxiv_id, links, authors, "
                                     "categories, doi, updated, origin") from exc
         with self._ingest_lock:  # an Ingestor is not thread-safe; one load at a time
+            ingestor = Ingestor(self.store, self._extractor)
             try:
-                report = Ingestor(self.store, self._extractor).ingest_documents(docs)
+                report = ingestor.ingest_documents(docs)
             except Exception:
                 metrics.count_ingest_run("failed")
                 raise
-            self._extractor = getattr(report, "extractor", None) or self._extractor
+            # keep the loaded spaCy pipeline for the next request
+            self._extractor = getattr(ingestor, "_extractor", None) or self._extractor
         data = report.as_dict() if hasattr(report, "as_dict") else dict(vars(report))
         metrics.record_ingest_report(data)
         return data

@@ -91,7 +91,7 @@ class EmbeddedStore(GraphStore):
             if "read-only" in message:
                 raise ReadOnlyViolation("this endpoint is read-only: the query writes "
                                         "to the graph") from exc
-            if "timed out" in message.lower() or "timeout" in message.lower():
+            if message.lower().startswith("query timed out"):
                 raise QueryTimeout(f"query exceeded {timeout}s") from exc
             raise StoreError(f"FalkorDB query failed: {message}") from exc
         except redis.exceptions.RedisError as exc:

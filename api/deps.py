@@ -1,0 +1,35 @@
+"""Dependencies shared by the routes: the service and the API-key check."""
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Request
+from fastapi.security import APIKeyHeader
+
+from api.errors import ApiError
+from api.service import GraphService
+
+API_KEY_HEADER = "X-API-Key"
+# declared for OpenAPI (the "Authorize" button on /docs); checked by require_api_key
+api_key_scheme = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,
+                              description="Needed by write/admin routes: POST /cypher, "
+                                          "POST /ingest. Keys come from MLKG_API_KEYS.")
+
+
+def get_service(request: Request) -> GraphService:
+    return request.app.state.service
+
+
+def require_api_key(request: Request) -> str:
+    """401 without a key, 403 with a wrong one (or when the server has none configured)."""
+    given = request.headers.get(API_KEY_HEADER)
+    keys = request.app.state.settings.api_keys
+    if not given:
+        raise ApiError(401, f"this route needs an API key in the {API_KEY_HEADER} header",
+                       headers={"WWW-Authenticate": f'ApiKey header="{API_KEY_HEADER}"'})
+    if not keys:
+        raise ApiError(403, "this server accepts no API keys (set MLKG_API_KEYS to enable "
+                            "write and admin routes)")
+    if not any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):
+        raise ApiError(403, "the API key is not valid")
+    return given

@@ -1,0 +1,182 @@
+/* mlkg web page: search with suggestions, an entity page, an interactive lineage graph.
+   Plain browser JavaScript; the only library is Cytoscape.js (vendored, MIT). */
+"use strict";
+
+const $ = (sel) => document.querySelector(sel);
+const GROUPS = [
+  ["implemented_by", "Implementations", "libraries implementing it"],
+  ["implements", "Implements", ""],
+  ["built_on", "Built on", ""],
+  ["foundation_of", "Built upon by", ""],
+  ["developed_by", "Who made it", ""],
+  ["developed", "Made / released", ""],
+  ["introduced_in", "Introduced in", "the paper that introduced it"],
+  ["introduces", "Introduces", ""],
+  ["authored_by", "Authors", ""], ["authored", "Authored", ""],
+  ["uses", "Uses", ""], ["used_by", "Used by", ""],
+  ["trained_on", "Trained on", ""], ["trained", "Trained on it", ""],
+  ["evaluated_on", "Evaluated on", ""], ["evaluated", "Evaluated on it", ""],
+];
+
+function esc(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+}
+function entityHref(label, key) {
+  return "#/entity/" + encodeURIComponent(label) + "/" + encodeURIComponent(key);
+}
+async function getJSON(url) {
+  const response = await fetch(url, {headers: {Accept: "application/json"}});
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) { const err = new Error(body.detail || response.statusText); err.body = body; err.status = response.status; throw err; }
+  return body;
+}
+
+/* -- search with suggestions ---------------------------------------------------------- */
+let searchTimer = null, searchSeq = 0;
+$("#q").addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(suggest, 150);
+});
+$("#q").addEventListener("keydown", (e) => {
+  if (e.key === "ArrowDown") { const first = $("#suggestions a"); if (first) { first.focus(); e.preventDefault(); } }
+  if (e.key === "Enter") { const first = $("#suggestions a"); if (first) { location.hash = first.getAttribute("href"); hideSuggestions(); } }
+});
+document.addEventListener("click", (e) => { if (!e.target.closest(".searchbox")) hideSuggestions(); });
+function hideSuggestions() { $("#suggestions").hidden = true; }
+
+async function suggest() {
+  const q = $("#q").value.trim();
+  const list = $("#suggestions");
+  if (!q) { hideSuggestions(); return; }
+  const seq = ++searchSeq;
+  try {
+    const data = await getJSON("/search?limit=8&q=" + encodeURIComponent(q));
+    if (seq !== searchSeq) return;
+    list.innerHTML = data.results.length
+      ? data.results.map((r) => `<li><a class="suggestion" href="${entityHref(r.label, r.key)}" data-name="${esc(r.name)}">${esc(r.name)}<span class="label">${esc(r.label)}</span></a></li>`).join("")
+      : `<li class="muted" style="padding:.4rem .7rem">No match for “${esc(q)}”</li>`;
+    list.hidden = false;
+    list.querySelectorAll("a").forEach((a) => a.addEventListener("click", hideSuggestions));
+  } catch (err) {
+    list.innerHTML = `<li class="error" style="padding:.4rem .7rem">${esc(err.message)}</li>`;
+    list.hidden = false;
+  }
+}
+
+/* -- ask -------------------------------------------------------------------------------- */
+$("#askform").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const q = $("#ask").value.trim();
+  if (!q) return;
+  const out = $("#answer");
+  try {
+    const a = await getJSON("/ask?q=" + encodeURIComponent(q));
+    if (!a.understood) {
+      out.innerHTML = `<div class="card"><p>${esc(a.message)}</p><ul>${a.examples.map((x) => `<li>${esc(x)}</li>`).join("")}</ul></div>`;
+      return;
+    }
+    const cols = a.rows.length ? Object.keys(a.rows[0]) : [];
+    out.innerHTML = `<div class="card"><p class="muted">Ran <code>${esc(a.query)}</code> with ${esc(JSON.stringify(a.params))}</p>` +
+      (a.message ? `<p>${esc(a.message)}</p>` : "") +
+      (a.rows.length ? `<table><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>${a.rows.map((r) => `<tr>${cols.map((c) => `<td>${esc(Array.isArray(r[c]) ? r[c].join(" → ") : r[c])}</td>`).join("")}</tr>`).join("")}</table>` : "<p>No answer in the graph.</p>") + "</div>";
+  } catch (err) { out.innerHTML = `<p class="error">${esc(err.message)}</p>`; }
+});
+
+/* -- routing ---------------------------------------------------------------------------- */
+window.addEventListener("hashchange", route);
+route();
+
+function route() {
+  const m = location.hash.match(/^#\/entity\/([^/]+)\/(.+)$/);
+  if (m) { showEntity(decodeURIComponent(m[1]), decodeURIComponent(m[2])); return; }
+  $("#home").hidden = false; $("#entity").hidden = true;
+}
+
+/* -- the entity page ---------------------------------------------------------------------- */
+async function showEntity(label, key) {
+  const section = $("#entity");
+  $("#home").hidden = true; section.hidden = false;
+  section.innerHTML = `<p class="muted">Loading…</p>`;
+  let e;
+  try {
+    e = await getJSON("/entities/" + encodeURIComponent(label) + "/" + encodeURIComponent(key));
+  } catch (err) {
+    const sugg = (err.body && err.body.suggestions) || [];
+    section.innerHTML = `<div class="card"><h2>Not found</h2><p class="error">${esc(err.message)}</p>` +
+      (sugg.length ? `<p>Did you mean: ${sugg.map((s) => `<a href="${entityHref(s.label, s.key)}">${esc(s.name)}</a> <span class="label">${esc(s.label)}</span>`).join(", ")}?</p>` : "") + "</div>";
+    return;
+  }
+  document.title = e.name + " — mlkg";
+  const keys = Object.entries(e.keys).map(([k, v]) => `<code>${esc(k)}: ${esc(v)}</code>`).join(" ");
+  const props = Object.entries(e.properties).map(([k, v]) => `<li><b>${esc(k)}</b>: ${esc(Array.isArray(v) ? v.join(", ") : v)}</li>`).join("");
+  const byGroup = {};
+  e.relations.forEach((r) => { (byGroup[r.group] = byGroup[r.group] || []).push(r); });
+  const groups = GROUPS.filter(([g]) => byGroup[g]).map(([g, title]) => `
+    <div class="card rel-group" data-group="${g}"><h3>${esc(title)}</h3><ul class="rels">
+      ${byGroup[g].map(relationItem).join("")}
+    </ul></div>`).join("");
+  section.innerHTML = `
+    <div class="card">
+      <h1 id="entity-name">${esc(e.name)}<span class="label">${esc(e.label)}</span></h1>
+      <p>${describe(e)}</p>
+      ${e.aliases.length ? `<p><b>Also known as:</b> ${e.aliases.map(esc).join(", ")}</p>` : ""}
+      <p><b>Keys:</b> ${keys}</p>
+      ${props ? `<ul>${props}</ul>` : ""}
+      <p class="muted">First seen ${esc(e.first_seen)}; last seen ${esc(e.last_seen)}.</p>
+    </div>
+    <div class="card"><h3>Lineage graph</h3><div id="graph" aria-label="lineage graph"></div>
+      <p class="muted">Drag to move, scroll to zoom, click a node to open it.</p></div>
+    <div class="grid">${groups || `<div class="card muted">No relations recorded yet.</div>`}</div>
+    <div class="card"><h3>Sources</h3><ul class="rels">${e.sources.map((s) => `
+      <li><a href="${esc(s.url)}" rel="noopener">${esc(s.title || s.id)}</a>
+      <span class="muted">${esc(s.kind)} · ${esc(s.published || "undated")}</span>
+      ${s.snippet ? `<div class="evidence"><q>${esc(s.snippet)}</q></div>` : ""}</li>`).join("") || "<li class='muted'>None.</li>"}</ul></div>`;
+  drawGraph(e);
+}
+
+function describe(e) {
+  const names = (g) => (e.lineage[g] || []).map((o) => esc(o.name)).join(", ");
+  const parts = [`${esc(e.name)} is a${/^[AEIOU]/.test(e.label) ? "n" : ""} ${esc(e.label.toLowerCase())}`];
+  if (e.lineage.developed_by) parts.push(`made by ${names("developed_by")}`);
+  if (e.lineage.introduced_in) parts.push(`introduced in ${names("introduced_in")}`);
+  if (e.lineage.built_on) parts.push(`built on ${names("built_on")}`);
+  if (e.lineage.implemented_by) parts.push(`implemented in ${names("implemented_by")}`);
+  return parts.join(", ") + ".";
+}
+
+function relationItem(r) {
+  const ev = r.evidence.map((x) => `<div class="evidence"><q>${esc(x.sentence)}</q> —
+    ${x.source.url ? `<a href="${esc(x.source.url)}" rel="noopener">${esc(x.source.title || x.source.id)}</a>` : esc(x.source.id)}
+    ${x.source.published ? `<span class="muted">(${esc(x.source.published)})</span>` : ""}</div>`).join("");
+  return `<li><a class="entity-link" href="${entityHref(r.other.label, r.other.key)}">${esc(r.other.name)}</a>
+    <span class="label">${esc(r.other.label)}</span>
+    <span class="support" title="distinct sources">support ${esc(r.support)}${r.confidence != null ? ` · confidence ${Number(r.confidence).toFixed(2)}` : ""}</span>${ev}</li>`;
+}
+
+function drawGraph(e) {
+  if (typeof cytoscape !== "function") { $("#graph").innerHTML = "<p class='muted'>Graph library not loaded.</p>"; return; }
+  const me = e.label + "/" + e.key;
+  const nodes = [{data: {id: me, name: e.name, label: e.label, key: e.key, self: 1}}];
+  const seen = new Set([me]);
+  const edges = [];
+  e.relations.forEach((r, i) => {
+    const id = r.other.label + "/" + r.other.key;
+    if (!seen.has(id)) { seen.add(id); nodes.push({data: {id, name: r.other.name, label: r.other.label, key: r.other.key}}); }
+    const [source, target] = r.direction === "out" ? [me, id] : [id, me];
+    edges.push({data: {id: "e" + i, source, target, rel: r.relation}});
+  });
+  const cy = cytoscape({
+    container: $("#graph"), elements: {nodes, edges},
+    layout: {name: "breadthfirst", directed: true, roots: [me], padding: 20, spacingFactor: 1.1},
+    style: [
+      {selector: "node", style: {"label": "data(name)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4, "background-color": "#6b8afd", "width": 22, "height": 22}},
+      {selector: "node[self]", style: {"background-color": "#f5a623", "width": 32, "height": 32, "font-weight": "bold"}},
+      {selector: "node[label = 'Library']", style: {"shape": "round-rectangle"}},
+      {selector: "node[label = 'Organization'], node[label = 'Person']", style: {"shape": "diamond", "background-color": "#8bc34a"}},
+      {selector: "node[label = 'Paper']", style: {"shape": "rectangle", "background-color": "#b388ff"}},
+      {selector: "edge", style: {"label": "data(rel)", "font-size": 9, "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5, "line-color": "#aab", "target-arrow-color": "#aab", "text-rotation": "autorotate"}},
+    ],
+  });
+  cy.on("tap", "node", (evt) => { const d = evt.target.data(); if (!d.self) location.hash = entityHref(d.label, d.key); });
+  window.mlkgGraph = cy;
+}
