@@ -27,7 +27,7 @@ from ingest.resolve import Resolver
 from ingest.extract.components import (catalog_matcher, links, names, relations,  # noqa: F401
                                        sentences, typing)
 
-MAX_CHARS = 1_000_000  # longer texts are truncated (a 5 MB document still yields a result)
+MAX_CHARS = 100_000  # longer texts are truncated (a 5 MB document still yields a result)
 
 
 def build_pipeline(catalog_dir: str | None = None) -> Language:
