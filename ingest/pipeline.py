@@ -81,8 +81,8 @@ class Ingestor:
         for path in paths:
             path = str(path)
 
-            def on_error(origin: str, line_no: int, reason: str, _path=path) -> None:
-                self.quarantine(f"{origin}:{line_no}", origin=origin, reason=reason,
+            def on_error(line_no: int, reason: str, _path=path) -> None:
+                self.quarantine(f"{_path}:{line_no}", origin=_path, reason=reason,
                                 stage="read")
             try:
                 self.ingest_documents(read_path(path, on_error=on_error))

@@ -118,6 +118,17 @@ def test_bad_documents_are_quarantined_and_the_batch_goes_on(graph_store, extrac
         == {"LinkedIn"}
 
 
+def test_bad_jsonl_line_is_quarantined_with_its_line_number(graph_store, extractor, tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text('{"id": "a", "kind": "newsletter", "text": "GreyKite is a library from LinkedIn."}\n'
+                    '{"id": "b", "text": \n'
+                    '{"id": "c", "kind": "newsletter", "text": "Flyte is a workflow tool from Lyft."}\n')
+    report = Ingestor(graph_store, extractor).ingest_paths([str(docs)])
+    assert report.loaded == 2 and report.errors == 1
+    [item] = graph_store.quarantined()
+    assert item["id"] == f"{docs}:2" and "JSON" in item["reason"] and item["origin"] == str(docs)
+
+
 def test_quarantine_retry_releases_fixed_items(graph_store, store_spec, tmp_path):
     from click.testing import CliRunner
     from kg.cli import main

@@ -161,9 +161,9 @@ def read_docs_jsonl(path: str | os.PathLike, *, on_error: OnError | None = None,
             except json.JSONDecodeError as exc:
                 _report(on_error, origin, line_no, f"invalid JSON: {exc.msg} at column {exc.colno}")
                 continue
-            if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
-                    or not isinstance(record.get("text"), str):
-                _report(on_error, origin, line_no, "line needs string 'id' and 'text'")
+            if not isinstance(record, dict) or not isinstance(record.get("id"), (str, int)) \
+                    or not isinstance(record.get("text"), (str, type(None))):
+                _report(on_error, origin, line_no, "line needs an 'id' and a string 'text'")
                 continue
             fields = {k: record[k] for k in _DOC_FIELDS if isinstance(record.get(k), str)}
             links = []
@@ -173,8 +173,9 @@ def read_docs_jsonl(path: str | os.PathLike, *, on_error: OnError | None = None,
                 elif isinstance(link, dict) and isinstance(link.get("url"), str):
                     links.append(Link(link["url"], str(link.get("text") or "")))
             fields.setdefault("origin", f"{origin}:{line_no}")
-            yield Document(id=record["id"], kind=str(record.get("kind") or default_kind),
-                           text=record["text"], links=links,
+            # a missing text is an empty document: it still answers for its id
+            yield Document(id=str(record["id"]), kind=str(record.get("kind") or default_kind),
+                           text=record.get("text") or "", links=links,
                            authors=[a for a in record.get("authors") or [] if isinstance(a, str)],
                            categories=[c for c in record.get("categories") or [] if isinstance(c, str)],
                            **fields)
