@@ -2,11 +2,11 @@
 re-ingest, replacement of a changed document's facts, quarantine."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from graph_dump import dump_graph
 from ingest.pipeline import Ingestor
 from kg.models import Document
 
@@ -35,18 +35,7 @@ def test_seed_issue_answers_lineage_questions(graph_store, extractor):
 
 
 def _dump(store) -> list[str]:
-    nodes = store.read("MATCH (n) WHERE NOT n:IngestRun RETURN labels(n) AS l, properties(n) AS p")
-    edges = store.read("MATCH (a)-[r]->(b) RETURN coalesce(a.key, a.id, a.norm) AS a, type(r) AS t, "
-                       "properties(r) AS p, coalesce(b.key, b.id) AS b")
-    out = []
-    for row in nodes + edges:
-        props = {k: v for k, v in row["p"].items()
-                 if k not in ("first_seen", "last_seen", "at")}
-        if "sources" in props:  # order of arrival may differ; the facts may not
-            props["support_pairs"] = sorted(zip(props.pop("sources"), props.pop("evidence")))
-        out.append(json.dumps({**row, "l": sorted(row.get("l", [])), "p": props},
-                              sort_keys=True, default=str))
-    return sorted(out)
+    return dump_graph(store, ignore=("first_seen", "last_seen", "at"), unordered_support=True)
 
 
 def test_reingest_changes_nothing(graph_store, extractor):

@@ -1,13 +1,12 @@
 """The store contract: both backends, same fixture graph, same answers."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from kg.errors import QueryError, ReadOnlyViolation, SchemaError, StoreError
 from kg.models import Entity, EntityRef, Evidence, GraphBatch, Relation, SourceDoc
 from kg.store.writes import entity_statements, relation_statements
+from graph_dump import dump_graph as _dump
 from sample_graph import sample_batch
 
 # Every named query with parameters, and what the sample graph must answer.
@@ -72,18 +71,6 @@ def test_search_is_prefix_and_typo_tolerant(loaded):
     assert loaded.run_query("search", {"q": "pytorh"})[0]["name"] == "PyTorch"
     names = [r["name"] for r in loaded.run_query("search", {"q": "mlp", "label": "Architecture"})]
     assert names == ["MLP-Mixer"]
-
-
-def _dump(store) -> list[str]:
-    nodes = store.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
-    edges = store.read("MATCH (a)-[r]->(b) RETURN a.key AS a, coalesce(a.id, a.norm) AS a2, "
-                       "type(r) AS type, properties(r) AS props, b.key AS b")
-    out = []
-    for row in nodes + edges:
-        props = {k: v for k, v in row["props"].items() if k != "last_seen"}
-        row = {**row, "props": props, "labels": sorted(row.get("labels", []))}
-        out.append(json.dumps(row, sort_keys=True, default=str))
-    return sorted(out)
 
 
 def test_upsert_is_idempotent(graph_store):
