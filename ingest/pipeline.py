@@ -90,6 +90,15 @@ class Ingestor:
                 self.quarantine(path, origin=path, reason=str(exc), stage="read")
         return self.report
 
+    def ingest_stream(self, origin: str, docs: Iterable[Document]) -> IngestReport:
+        """Documents from a source that may fail part-way (an API, a harvest): what
+        arrived is loaded, and the failure is quarantined under ``origin``."""
+        try:
+            self.ingest_documents(docs)
+        except MlkgError as exc:
+            self.quarantine(origin, origin=origin, reason=str(exc), stage="fetch")
+        return self.report
+
     def ingest_urls(self, urls: Iterable[str], client) -> IngestReport:
         from ingest.sources import read_url
         for url in urls:

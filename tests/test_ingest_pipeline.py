@@ -132,3 +132,23 @@ def test_quarantine_retry_releases_fixed_items(graph_store, store_spec, tmp_path
     retry = runner.invoke(main, ["quarantine", "retry", "--store", store_spec])
     assert "released 1" in retry.output, retry.output
     assert graph_store.quarantined() == []
+
+
+def test_arxiv_api_papers_load_with_authors_and_errors_are_quarantined(graph_store, extractor):
+    from ingest.sources.arxiv_api import ArxivAPI
+    from recorded import FakeSleep, RecordedTransport
+    rec = RecordedTransport.from_files((FIXTURES / "arxiv-api").glob("id_*.json"))
+    sleep = FakeSleep()
+    api = ArxivAPI(rec.client(), sleep=sleep, clock=sleep.clock)
+    ing = Ingestor(graph_store, extractor)
+    ing.ingest_stream("arxiv-api:1707.08567", api.by_ids(["1707.08567"]))
+    ing.ingest_stream("arxiv-api:abc", api.by_ids(["abc"]))  # arXiv's error feed
+    assert ing.report.loaded == 1 and ing.report.errors == 1
+    paper = graph_store.read("MATCH (p:Paper {key: 'arxiv:1707.08567'}) "
+                             "RETURN p.name AS title, p.arxiv_id AS id")
+    assert paper and paper[0]["id"] == "1707.08567"
+    authors = graph_store.read("MATCH (:Paper {key: 'arxiv:1707.08567'})-[r:AUTHORED_BY]->(a) "
+                               "RETURN count(a) AS n")
+    assert authors[0]["n"] >= 1
+    [item] = graph_store.quarantined()
+    assert item["id"] == "arxiv-api:abc" and item["stage"] == "fetch"

@@ -46,27 +46,43 @@ def _summary(report) -> None:
 @click.argument("sources", nargs=-1)
 @click.option("--input", "inputs", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="A documents JSONL file ({id, kind, text, …} per line); repeatable.")
+@click.option("--arxiv-id", "arxiv_ids", multiple=True, metavar="ID",
+              help="Fetch these papers from the arXiv API (e.g. 2105.01601); repeatable.")
+@click.option("--arxiv-search", "arxiv_query", metavar="QUERY",
+              help="An arXiv API search, e.g. 'cat:cs.LG AND ti:mixer'.")
+@click.option("--max-results", type=int, default=100, show_default=True,
+              help="With --arxiv-search: how many papers at most.")
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Extraction processes.")
 @click.option("--batch-docs", type=int, default=200, show_default=True,
               help="Documents per write batch.")
 @store_option
 @handle_errors
-def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], workers: int, batch_docs: int,
+def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[str, ...],
+           arxiv_query: str | None, max_results: int, workers: int, batch_docs: int,
            store_spec: str | None) -> None:
-    """Ingest newsletters, feeds, mail, arXiv files or folders (paths or URLs)."""
+    """Ingest newsletters, feeds, mail, arXiv files or folders (paths or URLs), or
+    papers from the arXiv API."""
     from ingest.pipeline import Ingestor
-    if not sources and not inputs:
-        raise click.UsageError("give at least one PATH, URL or --input FILE")
+    if not (sources or inputs or arxiv_ids or arxiv_query):
+        raise click.UsageError("give a PATH or URL, --input FILE, --arxiv-id or --arxiv-search")
     progress, update = _progress_printer()
     with open_store_from_cli(store_spec) as store, progress:
         ingestor = Ingestor(store, workers=workers, batch_docs=batch_docs, on_progress=update)
         paths = [s for s in sources if not s.startswith(("http://", "https://"))] + list(inputs)
         urls = [s for s in sources if s.startswith(("http://", "https://"))]
         ingestor.ingest_paths(paths)
-        if urls:
+        if urls or arxiv_ids or arxiv_query:
+            from ingest.sources.arxiv_api import ArxivAPI
             with _http_client() as client:
                 ingestor.ingest_urls(urls, client)
+                api = ArxivAPI(client)
+                if arxiv_ids:
+                    ingestor.ingest_stream("arxiv-api:" + ",".join(arxiv_ids),
+                                           api.by_ids(arxiv_ids))
+                if arxiv_query:
+                    ingestor.ingest_stream(f"arxiv-api:{arxiv_query}",
+                                           api.search(arxiv_query, max_results=max_results))
     _summary(ingestor.report)
 
 
