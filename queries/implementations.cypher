@@ -2,6 +2,7 @@
 // implement the paper that introduced the architecture (and, for a paper, the
 // architectures it introduced).
 // params: name
+// optional: limit=100
 // returns: library
 MATCH (:Alias {norm: $name_key})-[:ALIAS_OF]->(target:Entity)
 WHERE target:Architecture OR target:Paper
@@ -12,3 +13,4 @@ UNWIND targets AS t
 MATCH (lib:Library)-[:IMPLEMENTS]->(t)
 RETURN DISTINCT lib.name AS library
 ORDER BY library
+LIMIT $limit

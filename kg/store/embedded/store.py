@@ -6,6 +6,9 @@ from typing import Any
 
 import redis
 from falkordb import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+from falkordb.path import Path
 
 from kg.errors import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
 from kg.store.base import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, GraphStore
@@ -119,9 +122,8 @@ class EmbeddedStore(GraphStore):
 
 def _plain(value: Any) -> Any:
     """FalkorDB client objects → plain JSON-able values, as Neo4j's rows give."""
-    from falkordb.edge import Edge
-    from falkordb.node import Node
-    from falkordb.path import Path
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value  # the common case, first: this runs for every value of every row
     if isinstance(value, Node):
         return dict(value.properties)
     if isinstance(value, Edge):
