@@ -44,6 +44,7 @@ def create_app(settings: Settings, store=None) -> FastAPI:
 
     app = FastAPI(
         title="mlkg", version=_version(), lifespan=lifespan,
+        responses=errors.PROBLEM_RESPONSES,
         summary="A knowledge graph of ML research artifacts: lineage, search, "
                 "read-only Cypher and exports.",
         description="Errors are `application/problem+json`. Write and admin routes "

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from pydantic import BaseModel, ConfigDict
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,6 +24,33 @@ PROBLEM_JSON = "application/problem+json"
 TITLES = {400: "Bad request", 401: "API key required", 403: "Forbidden", 404: "Not found",
           405: "Method not allowed", 408: "Request timeout", 413: "Too large",
           500: "Internal error", 503: "Not available", 504: "Query timed out"}
+
+
+class Problem(BaseModel):
+    """The body of every error response (RFC 9457)."""
+    model_config = ConfigDict(extra="allow")
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+
+
+def _documented(description: str) -> dict:
+    return {"model": Problem, "description": description,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+# Documented on every operation, so the OpenAPI schema says what the API really sends.
+PROBLEM_RESPONSES = {
+    400: _documented("Bad request: a missing or invalid parameter, or Cypher the database rejects"),
+    401: _documented("An API key is required (write and admin routes)"),
+    403: _documented("Wrong API key, or a write sent to a read-only endpoint"),
+    404: _documented("Unknown entity, name or query; close-name suggestions included"),
+    413: _documented("Request body or result over this server's limit"),
+    503: _documented("The graph store is not reachable"),
+    504: _documented("The query ran past its time limit"),
+}
 
 
 class ApiError(Exception):

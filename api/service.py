@@ -103,7 +103,8 @@ class GraphService:
         except StoreError:
             pass  # a query the full-text syntax rejects: fall back to every name
         if len(candidates) < k:
-            for row in self._run("names", {"label": label or "", "limit": 5000}):
+            # a bounded, unsorted sample: all of a small graph, never a scan of a large one
+            for row in self._run("names", {"label": label or "", "limit": 2000}):
                 candidates.setdefault((row["label"], row["key"]), row)
         choices: dict[int, str] = {}
         owners: list[dict] = []

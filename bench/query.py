@@ -95,7 +95,9 @@ def profile(rs, query: str, value: str) -> dict:
     t0 = time.perf_counter()
     if rs.name == "neo4j":
         with store._session("READ") as session:
-            summary = session.run("PROFILE " + cypher, params).consume()
+            result = session.run("PROFILE " + cypher, params)
+            list(result)  # a large result must be fetched before its profile exists
+            summary = result.consume()
         ops = []
 
         def walk(plan, depth=0):

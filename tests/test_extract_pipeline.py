@@ -27,7 +27,6 @@ def test_library_copula_and_from_org(ex):
     assert ("Quiltix", "DEVELOPED_BY", "Brambleworks") in rels
 
 
-@pytest.mark.xfail(reason='known gap of the v1 cue rules, see report', strict=False)
 def test_org_open_sourced(ex):
     ents, rels, _ = run(ex, "Zentrix AI Lab open sourced FlowKite library for anomaly detection.")
     assert ("FlowKite", "Library") in ents
@@ -83,7 +82,6 @@ def test_title_a_modifier_y_built_on(ex):
     assert ("TinyBERTish: A Compact BERT for Phones", "AUTHORED_BY", "Bo Chen") in rels
 
 
-@pytest.mark.xfail(reason='known gap of the v1 cue rules, see report', strict=False)
 def test_link_targets(ex):
     text = ("See [Sparse Routing Is All You Need](https://arxiv.org/abs/2302.01234) and "
             "[routekit](https://github.com/acme/routekit) and [Paper](https://arxiv.org/abs/2302.09999).")

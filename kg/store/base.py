@@ -7,6 +7,7 @@ Upserts, named queries, stats and parameter handling live here, once.
 from __future__ import annotations
 
 import abc
+import re
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -49,11 +50,9 @@ class GraphStore(abc.ABC):
         """Run a read query (our own Cypher) and return rows as dicts."""
 
     @abc.abstractmethod
-    def read_only(self, query: str, params: dict | None = None, *,
-                  timeout: float = DEFAULT_TIMEOUT_S,
-                  limit: int = DEFAULT_ROW_LIMIT) -> list[dict[str, Any]]:
-        """Run untrusted Cypher so that the database itself refuses any write;
-        raise ReadOnlyViolation on a write, QueryTimeout past ``timeout``."""
+    def _read_only(self, query: str, params: dict, *, timeout: float,
+                   limit: int) -> list[dict[str, Any]]:
+        """Run untrusted Cypher so that the database itself refuses any write."""
 
     @abc.abstractmethod
     def close(self) -> None: ...
@@ -68,6 +67,15 @@ class GraphStore(abc.ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def read_only(self, query: str, params: dict | None = None, *,
+                  timeout: float = DEFAULT_TIMEOUT_S,
+                  limit: int = DEFAULT_ROW_LIMIT) -> list[dict[str, Any]]:
+        """Run an analyst's Cypher read-only: raise ReadOnlyViolation on a write,
+        QueryTimeout past ``timeout``, QueryError on parameters no database takes."""
+        params = dict(params or {})
+        _check_params(params)
+        return self._read_only(query, params, timeout=timeout, limit=limit)
 
     def upsert(self, batch: GraphBatch, *, seen: str | None = None,
                batch_size: int = 2000) -> None:
@@ -97,6 +105,8 @@ class GraphStore(abc.ABC):
                 final[f"{key}_key"] = normalize_name(value)
         if "q" in given:
             final["q_fulltext"] = self.fulltext_query(str(given["q"]))
+            if not final["q_fulltext"]:  # only punctuation: no full-text query can match
+                return []
         return self.read(query.render(self.fragments), final)
 
     def stats(self) -> dict[str, dict[str, int]]:
@@ -166,6 +176,29 @@ class GraphStore(abc.ABC):
     def clear(self) -> None:
         """Delete every node and edge (tests and benchmarks only)."""
         self.write("MATCH (n) DETACH DELETE n")
+
+
+_PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def _check_params(value: Any, path: str = "") -> None:
+    """Parameters both databases accept: identifier names, non-empty map keys,
+    64-bit integers (the drivers crash on anything else rather than refuse it)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or not key:
+                raise QueryError(f"parameter {path or 'map'} has an empty or non-text key")
+            if not path and not _PARAM_NAME.match(key):
+                raise QueryError(f"parameter name {key!r} is not an identifier "
+                                 "(letters, digits and _)")
+            _check_params(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for item in value:
+            _check_params(item, path)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise QueryError(f"parameter {path} is outside the 64-bit integer range")
 
 
 def _coerce(query: str, key: str, value: Any) -> Any:

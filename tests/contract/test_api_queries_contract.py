@@ -55,7 +55,7 @@ def test_entity_sources(loaded):
 
 
 def test_names(loaded):
-    assert loaded.run_query("names", {"label": "Dataset"}) == [
+    assert sorted(loaded.run_query("names", {"label": "Dataset"}), key=lambda r: r["name"]) == [
         {"name": "ImageNet", "label": "Dataset", "key": "imagenet", "aliases": ["ImageNet-1k"]},
         {"name": "JFT-300M", "label": "Dataset", "key": "jft300m", "aliases": []}]
     assert len(loaded.run_query("names", {})) == 18

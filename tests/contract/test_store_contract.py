@@ -220,3 +220,15 @@ def test_source_nodes_carry_kind_url_published_hash(loaded):
     assert rows[0] == {"id": "arxiv:2105.01601", "kind": "arxiv", "published": "2021-05-04",
                        "h": "h3"}
     assert len(rows) == 3
+
+
+@pytest.mark.parametrize("params", [{"": 1}, {"a`b": 1}, {"p": {"": 1}}, {"n": 2 ** 64 + 1},
+                                    {"n": [1, -(2 ** 63) - 1]}])
+def test_read_only_refuses_parameters_no_database_takes(loaded, params):
+    with pytest.raises(QueryError):
+        loaded.read_only("RETURN 1 AS x", params)
+
+
+@pytest.mark.parametrize("q", ["¡", "-", "()", ""])
+def test_search_with_nothing_searchable_is_empty(loaded, q):
+    assert loaded.run_query("search", {"q": q or " "}) == []

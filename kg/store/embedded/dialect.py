@@ -37,7 +37,7 @@ def fulltext_query(text: str) -> str:
     """Each word as a prefix, and (from 4 letters) as a one-typo fuzzy term."""
     terms = _TERM.findall(text.lower())
     if not terms:
-        return "\"\""
+        return ""  # nothing searchable: the caller answers "no results" without asking
     parts = []
     for term in terms:
         parts.append(f"({term}*|%{term}%)" if len(term) >= 4 else f"{term}*")

@@ -11,7 +11,7 @@ from falkordb.node import Node
 from falkordb.path import Path
 
 from kg.errors import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
-from kg.store.base import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, GraphStore
+from kg.store.base import GraphStore
 from kg.store.embedded import dialect
 from kg.store.embedded.server import EmbeddedServer
 
@@ -63,9 +63,8 @@ class EmbeddedStore(GraphStore):
              timeout: float | None = None) -> list[dict[str, Any]]:
         return self._ro(query, params, timeout, None)
 
-    def read_only(self, query: str, params: dict | None = None, *,
-                  timeout: float = DEFAULT_TIMEOUT_S,
-                  limit: int = DEFAULT_ROW_LIMIT) -> list[dict[str, Any]]:
+    def _read_only(self, query: str, params: dict, *, timeout: float,
+                   limit: int) -> list[dict[str, Any]]:
         return self._ro(query, params, timeout, limit)
 
     def close(self) -> None:

@@ -34,7 +34,7 @@ def fulltext_query(text: str) -> str:
     """Every word must match, as a prefix or (from 4 letters) within one edit."""
     terms = _TERM.findall(text.lower())
     if not terms:
-        return "\"\""
+        return ""  # nothing searchable: the caller answers "no results" without asking
     parts = [f"+({t}* OR {t}~1)" if len(t) >= 4 else f"+{t}*" for t in terms]
     return " ".join(parts)
 

@@ -13,7 +13,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, AuthError
 
 from kg.errors import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
-from kg.store.base import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, GraphStore
+from kg.store.base import GraphStore
 from kg.store.neo4j import dialect
 
 
@@ -50,9 +50,8 @@ class Neo4jStore(GraphStore):
              timeout: float | None = None) -> list[dict[str, Any]]:
         return self._read(query, params, None, timeout)
 
-    def read_only(self, query: str, params: dict | None = None, *,
-                  timeout: float = DEFAULT_TIMEOUT_S,
-                  limit: int = DEFAULT_ROW_LIMIT) -> list[dict[str, Any]]:
+    def _read_only(self, query: str, params: dict, *, timeout: float,
+                   limit: int) -> list[dict[str, Any]]:
         self._refuse_writes(query, params)
         return self._read(query, params, limit, timeout)
 
