@@ -9,12 +9,18 @@ growing; unreadable lines are skipped.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
 from kg.keys import normalize_name
+
+@lru_cache(maxsize=131072)
+def _norm(surface: str) -> str:
+    return normalize_name(surface)
+
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
 PATTERNS_DIR = Path(__file__).with_name("patterns")
@@ -43,10 +49,10 @@ class Catalog:
     generic: frozenset[str]  # normalized generic terms
 
     def lookup(self, surface: str) -> tuple[CatalogEntry, ...]:
-        return self.by_key.get(normalize_name(surface), ())
+        return self.by_key.get(_norm(surface), ())
 
     def is_generic(self, surface: str) -> bool:
-        return normalize_name(surface) in self.generic
+        return _norm(surface) in self.generic
 
     def surfaces(self):
         """(surface form, entry) for every name and alias."""

@@ -129,6 +129,7 @@ class Extractor:
             return Extraction(doc.id)
         sdoc = self.nlp.make_doc(text)
         sdoc.user_data["mlkg_meta"] = info
+        sdoc.user_data["mlkg_text_n"] = (len(sdoc), text)   # the tokenizer keeps the text as is
         for _name, proc in self.nlp.pipeline:
             sdoc = proc(sdoc)
         ms = sdoc.user_data.get("mlkg_mentions", [])
@@ -147,16 +148,26 @@ class Extractor:
                 continue
         rels: list[Relation] = []
         seen = set()
+        refs: dict[int, EntityRef] = {}     # Entity.key normalizes the name on every call
+
+        def ref(cid: int) -> EntityRef:
+            r = refs.get(cid)
+            if r is None:
+                r = refs[cid] = EntityRef.of(entities[cid])
+            return r
+
         for hit in sdoc.user_data.get("mlkg_relations", []):
-            h, t = entities.get(cids[hit.head]), entities.get(cids[hit.tail])
+            hc, tc = cids[hit.head], cids[hit.tail]
+            h, t = entities.get(hc), entities.get(tc)
             if h is None or t is None or h is t:
                 continue
-            key = (hit.type, h.key, t.key)
+            hr, tr = ref(hc), ref(tc)
+            key = (hit.type, hr.key, tr.key)
             if key in seen:
                 continue
             seen.add(key)
             try:
-                rels.append(Relation(hit.type, EntityRef.of(h), EntityRef.of(t),
+                rels.append(Relation(hit.type, hr, tr,
                                      Evidence(doc.id, hit.sentence, EXTRACTOR_NAME, EXTRACTOR_VERSION,
                                               hit.confidence)))
             except ValueError:

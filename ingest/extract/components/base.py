@@ -62,8 +62,12 @@ def mentions(doc) -> list[Mention]:
 
 def text_of(doc) -> str:
     """``doc.text`` rebuilds the string on every access; cache it per doc."""
+    cached = doc.user_data.get("mlkg_text_n")
+    if cached is not None and cached[0] == len(doc):
+        return cached[1]
     text = doc.user_data.get("mlkg_text")
     if text is None or len(text) != (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0):
         text = doc.text
         doc.user_data["mlkg_text"] = text
+    doc.user_data["mlkg_text_n"] = (len(doc), text)
     return text

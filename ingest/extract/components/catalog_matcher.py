@@ -10,15 +10,25 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
+from functools import lru_cache
+
+from kg.keys import normalize_name as _normalize_name
 from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import Mention, mentions
 
 
-def _case_ok(surface: str, text: str) -> bool:
+@lru_cache(maxsize=65536)
+def normalize_name(surface: str) -> str:
+    return _normalize_name(surface)
+
+
+def _case_ok(surface: str, text: str, entry=None) -> bool:
     if surface == text:
         return True
     if text.islower() and not surface.islower():
         return False
+    if entry is not None and surface.islower() and normalize_name(surface) != normalize_name(entry.name):
+        return False   # a package id ("torch" for PyTorch) matches only as written
     letters = [c for c in surface if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) <= 5:
         return text.upper() == text or text == surface.title()
@@ -41,23 +51,70 @@ class CatalogMatcher:
     def __call__(self, doc):
         found = mentions(doc)
         strings = doc.vocab.strings
-        for match_id, start, end in self.matcher(doc):
+        matches = self.matcher(doc)
+        self._spans = {(s, e) for _m, s, e in matches}
+        for match_id, start, end in matches:
             items = self.entries.get(strings[match_id])
             if not items:
                 continue
             text = doc[start:end].text
-            ok = [(s, e) for s, e in items if _case_ok(s, text)]
+            ok = [(s, e) for s, e in items if _case_ok(s, text, e)]
             if not ok:
                 continue
             labels = []
             for _surface, entry in ok:
                 if entry.label not in labels:
                     labels.append(entry.label)
-            entry = ok[0][1]
+            surface, entry = ok[0]
+            if labels == ["Library"] and self._plural_of_architecture(doc, start, end, text):
+                continue
+            if labels == ["Organization"] and text.lower() in _SOCIAL_SITES and start > 0 \
+                    and doc[start - 1].lower_ in {"on", "via"} \
+                    and not (end < len(doc) and doc[end].text in {"'s", "’s"}):
+                # "follow us on Twitter": the site, not the company
+                doc.user_data.setdefault("mlkg_meta", {}).setdefault("label_spans", []).append((start, end))
+                continue
+            name, aliases = entry.name, list(entry.aliases)
+            if _other_name(surface, entry.name):
+                # "Kafka", "Facebook": the text's own name is kept (what the text states);
+                # the catalog name becomes an alias
+                name, aliases = text, [entry.name, *entry.aliases]
             found.append(Mention(start, end, labels[0] if len(labels) == 1 else None, "catalog",
-                                 name=entry.name, aliases=list(entry.aliases),
-                                 props={"catalog_labels": labels}, confidence=0.85))
+                                 name=name, aliases=aliases,
+                                 props={"catalog_labels": labels, "catalog_name": entry.name},
+                                 confidence=0.85))
         return doc
+
+
+    def _plural_of_architecture(self, doc, start, end, text) -> bool:
+        """'Transformers' in running text is the architecture's plural, not the library,
+        unless a cue noun follows ('Transformers library')."""
+        if not (text[:1].isupper() and text.endswith("s") and end - start == 1):
+            return False
+        if not any(e.label == "Architecture" for e in self.catalog.lookup(text[:-1])):
+            return False
+        nxt = doc[end].lower_ if end < len(doc) else ""
+        if nxt in {"library", "package", "framework", "toolkit"}:
+            return False
+        # "an extension of Transformers and Diffusers": coordinated with another known name
+        coord = {"and", "or", ",", "&", "/"}
+        if nxt in coord and any(s == end + 1 for s, _e in self._spans):
+            return False
+        if start > 0 and doc[start - 1].lower_ in coord and any(e == start - 1 for _s, e in self._spans):
+            return False
+        return True
+
+
+_SOCIAL_SITES = {"twitter", "x", "linkedin", "facebook", "reddit", "youtube", "instagram", "threads"}
+
+
+def _other_name(surface: str, name: str) -> bool:
+    """Whether a catalog alias is another name (Kafka ↔ Apache Kafka, Facebook ↔ Meta), not
+    a spelling variant of the canonical name or a repository path."""
+    ks, kn = normalize_name(surface), normalize_name(name)
+    if ks == kn or "/" in surface or surface.islower() or kn in ks:
+        return False    # a variant, a repository, a package id, or "Transformer architecture"
+    return True
 
 
 @Language.factory("mlkg_catalog_v1", default_config={"catalog_dir": None})

@@ -57,6 +57,11 @@ def mlkg_links(doc):
     for link in meta(doc).get("links", ()):
         typed = classify_link(link.url, link.text)
         if typed is None:
+            if _LABEL_TEXT.match(link.text.strip()):
+                # "[Paper](…)", "[Code](…)": a label, never a name
+                span = doc.char_span(link.start, link.end, alignment_mode="expand")
+                if span is not None and len(span):
+                    meta(doc).setdefault("label_spans", []).append((span.start, span.end))
             continue
         span = doc.char_span(link.start, link.end, alignment_mode="expand")
         if span is None or not len(span):

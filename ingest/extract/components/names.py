@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.lex_attrs import like_url
 from spacy.language import Language
 
 from ingest.extract.catalog import get_catalog
@@ -25,13 +26,38 @@ _FUNC = {"of", "for", "in", "and", "the", "with", "to", "on", "a", "an", "from",
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
-def shape(tok) -> int:
+# never a name on their own: counts and sizes (2D, 16-bit, 22.2x, 4-year-olds, 64K),
+# plural acronyms (LLMs, KVs, DAGs), metrics with a cut-off (top-1, pass@1, ROUGE-L),
+# accelerators (A100s, H100, V100)
+_NOT_NAME = re.compile(
+    r"^\d"
+    r"|^[A-Z]{2,}s$"
+    r"|^(?i:top|pass|rouge|bleu|hits|recall|precision|acc|f|mrr|ndcg|map)[-@]?(?:\d+|[lLnN])$"
+    r"|^[AHVPKTL]\d{2,3}s?$|^(?:RTX|GTX)\d*"
+    r"|^(?:multi|single|cross|non|pre|post|sub|semi|inter|intra|per|on|off|in|de|re)-[A-Z]+s?$")
+_CODE = re.compile(r"[=\\{}\[\]()<>\"'`|;]|\.\w+\(")   # code and markup, not names
+_PKG = re.compile(r"^[a-z][a-z0-9]*(?:\.(?:cpp|js|py|jl|rs|ai|io))$|^[a-z]+-[a-z]*\d")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_SHAPES: dict[str, int] = {}
+
+
+def shape_text(t: str) -> int:
     """0 = not a name token, 1 = Title-case word, 2 = strongly name-shaped."""
-    t = tok.text
-    if not any(c.isalpha() for c in t) or tok.like_url or tok.like_email or len(t) > 40:
+    got = _SHAPES.get(t)
+    if got is None:
+        got = _shape(t)
+        if len(_SHAPES) < 500_000:
+            _SHAPES[t] = got
+    return got
+
+
+def _shape(t: str) -> int:
+    if not any(c.isalpha() for c in t) or len(t) > 40 or t[0] in "$\\@#":
         return 0
-    if t[0] in "$\\@#":
+    if like_url(t) or _EMAIL.match(t) or _NOT_NAME.match(t) or _CODE.search(t):
         return 0
+    if sum(c.isalpha() for c in t) < 2 and not any(c.isdigit() for c in t):
+        return 0    # a single letter ("B" of "ViT-B / 16")
     has_digit = any(c.isdigit() for c in t)
     inner_upper = any(c.isupper() for c in t[1:])
     if (has_digit and any(c.isalpha() for c in t)) or inner_upper:
@@ -40,9 +66,37 @@ def shape(tok) -> int:
         return 2
     if t[0].isupper():
         return 1
-    if re.match(r"^[a-z][a-z0-9]*(?:\.(?:cpp|js|py|jl|rs|ai|io))$", t) or re.match(r"^[a-z]+-[a-z]*\d", t):
+    if _PKG.match(t):
         return 2
     return 0
+
+
+def shape(tok) -> int:
+    return shape_text(tok.text)
+
+
+def namelike(t: str) -> bool:
+    """Name evidence beyond capitals: mixed case (SynJax, LMFlow) or letters with digits
+    (Llama-2, T5). A bare acronym (IAD, PII) is not enough without a cue."""
+    if shape_text(t) != 2:
+        return False
+    letters = [c for c in t if c.isalpha()]
+    if any(c.isdigit() for c in t):
+        return len(letters) >= 1
+    return any(c.islower() for c in letters) and any(c.isupper() for c in letters)
+
+
+# head nouns that are usually part of a name ("Focused Transformer", "Graph Attention
+# Network"); other head nouns ("model", "library", "dataset") are cues and not kept
+_NAME_HEADS = {"transformer", "transformers", "network", "networks", "net", "nets", "encoder",
+               "decoder", "agent", "machine", "machines", "learner", "mechanism", "layer",
+               "embedding", "embeddings", "tokenizer", "estimator", "detector", "classifier"}
+# unknown names typed by their own ending: FreeFormQA, HumanEvalPack, Proof-Pile, LMFlow
+_DATASET_END = re.compile(r"(?:QA|Bench|Benchmark|Eval|Set|Corpus|Pile|Pack|Instruct|Arena|Dataset|Data|Caps|Captions|VQA)(?:-?\d+[A-Za-z]?)?$")
+_LIBRARY_END = re.compile(r"(?:Flow|Kit|Hub|Lib|[Jj]ax|JAX|Torch|\.js|\.cpp|\.py|Py|ML|Ops)$")
+_BULLETS = {"*", "-", "•", "–", "1.", "+"}
+_TRAIL_DIGITS = re.compile(r"[-_ ]?\d+$")
+_BIB_PART = re.compile(r"^[A-Z][\w'’-]+(?: [\w'’-]+){0,2}$")
 
 
 class NameFinder:
@@ -56,6 +110,7 @@ class NameFinder:
         self.paper_overrides = cues["paper_kind_overrides"]
         self.org_suffixes = set(cues["org_suffixes"])
         self.stop = nlp.Defaults.stop_words
+        self.generic_words = frozenset(w.lower() for w in cues.get("generic_words", ()))
 
     # ---- helpers -------------------------------------------------------------------
     def head_label(self, word: str, kind: str) -> str | None:
@@ -70,9 +125,11 @@ class NameFinder:
     def scan_head(self, doc, i: int, kind: str, limit: int = 9) -> str | None:
         """Type from 'is/are a … NOUN' or ', a … NOUN' starting at token i."""
         last = None
-        for tok in doc[i:i + limit]:
-            low = tok.lower_
-            if tok.is_sent_start and tok.i != i:
+        texts = doc.user_data["mlkg_texts"]
+        starts = doc.user_data["mlkg_starts"]
+        for k in range(i, min(len(texts), i + limit)):
+            low = texts[k].lower()
+            if starts[k] and k != i:
                 break
             if low in {"that", "which", "who", "to", "for", "from", "with", "where", "by", "in", "on",
                        ",", ".", ";", ":", "(", ")", "and", "built", "based", "written", "designed"}:
@@ -93,83 +150,168 @@ class NameFinder:
         info = meta(doc)
         kind = info.get("kind", "newsletter")
         found = mentions(doc)
-        taken = [False] * len(doc)
+        if "mlkg_texts" not in doc.user_data:      # run without the sentence stage
+            doc.user_data["mlkg_texts"] = [t.text for t in doc]
+            doc.user_data["mlkg_starts"] = [bool(t.is_sent_start) for t in doc]
+        texts = doc.user_data["mlkg_texts"]
+        starts = doc.user_data["mlkg_starts"]
+        n = len(texts)
+        shapes = [shape_text(t) for t in texts]
+        doc.user_data["mlkg_shapes"] = shapes
+        # a capitalised word that the document also writes in lowercase is a common word
+        self._lower_words = {t for t in texts if t.islower()}
+        taken = [False] * n
         for m in found:
             if m.source == "link":
                 for k in range(m.start, m.end):
                     taken[k] = True
+        for s, e in info.get("label_spans", ()):
+            for k in range(s, e):
+                taken[k] = True
         self._title(doc, info, found, taken, kind)
         self._from_lists(doc, found, taken)
-        self._people(doc, found, taken)
+        self._people(doc, found, taken, kind)
         self._tags(doc, info, found, taken)
-        catalog_cover = [False] * len(doc)
+        catalog_cover = [False] * n
         for m in found:
             if m.source == "catalog":
                 for k in range(m.start, m.end):
                     catalog_cover[k] = True
+        # a newline in the whitespace after token k ends a run
+        breaks = doc.user_data.get("mlkg_nl")
+        if breaks is None or len(breaks) != n:
+            text = text_of(doc)
+            breaks = [False] * n
+            for k in range(n - 1):
+                if "\n" in text[doc[k].idx + len(texts[k]):doc[k + 1].idx]:
+                    breaks[k] = True
+        stop = self.stop
         i = 0
-        n = len(doc)
-        while i < n:
-            if taken[i] or shape(doc[i]) == 0 or doc[i].lower_ in self.stop and shape(doc[i]) < 2:
+        for i0 in [k for k in range(n) if shapes[k]]:
+            if i0 < i:
+                continue
+            i = i0
+            sh = shapes[i]
+            if taken[i] or (sh < 2 and texts[i].lower() in stop):
                 i += 1
                 continue
             j = i + 1
-            while j < n and not taken[j] and not doc[j].is_sent_start and doc[j - 1].whitespace_ \
-                    .count("\n") == 0 and (shape(doc[j]) > 0 and not _SIZE.match(doc[j].text)) \
-                    and not (doc[j - 1].text.endswith(("'s", "’s"))):
+            while j < n and not taken[j] and not starts[j] and not breaks[j - 1] \
+                    and shapes[j] > 0 and not _SIZE.match(texts[j]) \
+                    and not texts[j - 1].endswith(("'s", "’s")):
                 j += 1
             self._candidate(doc, i, j, kind, found, catalog_cover)
             i = j
         return doc
 
+    def _initial_word(self, t: str) -> bool:
+        """A sentence-initial capitalised word that is likely an ordinary word."""
+        return self._common(t) or t.lower().endswith(("ing", "ed", "ly", "es")) or len(t) <= 3
+
+    def _common(self, t: str) -> bool:
+        low = t.lower()
+        return low in self.generic_words or low in self._lower_words or low in self.stop \
+            or low in self.head_nouns
+
     def _candidate(self, doc, i, j, kind, found, catalog_cover):
+        texts = doc.user_data["mlkg_texts"]
+        starts = doc.user_data["mlkg_starts"]
+        shapes = doc.user_data["mlkg_shapes"]
         # trim leading sentence-initial common words ("Deploying Large …", "The …")
-        while i < j and (doc[i].lower_ in self.stop or doc[i].lower_ in _FUNC or
-                         (doc[i].is_sent_start and shape(doc[i]) == 1 and j - i > 1)):
+        while i < j and (texts[i].lower() in self.stop or texts[i].lower() in _FUNC or
+                         ((starts[i] or (i > 0 and starts[i - 1] and texts[i - 1] in _BULLETS))
+                          and shapes[i] == 1 and j - i > 1 and self._initial_word(texts[i]))):
             i += 1
-        # trailing generic head nouns become cues ("Conformer CTC Model")
-        while j - i > 1 and doc[j - 1].lower_ in self.head_nouns and shape(doc[j - 1]) == 1:
+        # trailing cue nouns are not part of the name ("Conformer CTC Model"); name heads
+        # are ("Focused Transformer")
+        stripped = j
+        while j - i > 1 and texts[j - 1].lower() in self.head_nouns and shapes[j - 1] >= 1 \
+                and texts[j - 1].lower() not in _NAME_HEADS \
+                and self.head_nouns[texts[j - 1].lower()] != "Organization" \
+                and (shapes[j - 1] == 1 or texts[j - 1].isupper()):
             j -= 1
         if i >= j:
             return
-        if all(catalog_cover[k] for k in range(i, j)):
-            return
+        if all(catalog_cover[k] for k in range(i, j)) and not (
+                j - i > 1 and j < len(texts) and texts[j].lower() in self.head_nouns):
+            return      # known names; but "Conformer CTC model" may be a longer name
         span = doc[i:j]
         text = span.text
+        if self.generic(text) and j - i > 1:
+            # "MultiLayer Perceptron": no catalog name inside a generic phrase either
+            doc.user_data.setdefault("mlkg_generic_spans", []).append((i, j))
+            return
         if self.generic(text) or text.lower() in self.stop or _YEAR.match(text):
             return
-        strong = any(shape(t) == 2 for t in span)
-        sent_initial = doc[i].is_sent_start or (i > 0 and doc[i - 1].text in {"•", "*", "-", "1."})
+        if j - i == 1 and _TRAIL_DIGITS.search(text) and self.generic(_TRAIL_DIGITS.sub("", text)):
+            return      # "CVPR2023", "GPU4"
+        if stripped > j and self.generic(doc[i:stripped].text):
+            return      # "Large Language Models", "Convolutional Neural Networks"
+        strong = any(shapes[k] == 2 for k in range(i, j))
+        name_ev = any(namelike(texts[k]) for k in range(i, j))
+        if not strong and all(self._common(texts[k]) for k in range(i, j)):
+            return      # capitalised common words: "Language Models", "Chat", "Furthermore"
+        if not strong and texts[j - 1].lower() in _NAME_HEADS and all(
+                self._common(texts[k]) or self.generic(texts[k]) for k in range(i, j - 1)):
+            return      # "Graph Attention Network" style generic descriptions
+        sent_initial = starts[i] or (i > 0 and texts[i - 1] in {"•", "*", "-", "1."})
         label = self._type(doc, i, j, kind)
         if label is None:
-            if strong:
-                label = None  # typed later by coordination/default
-            elif sent_initial:
-                return
-        if label is None and not strong and j - i == 1 and kind == "arxiv":
-            pass
+            label = self._suffix_type(texts[j - 1], strong)
+        if label is None and not strong and sent_initial:
+            return
         conf = 0.75 if label else 0.5
+        contains_catalog = any(catalog_cover[k] for k in range(i, j))
         found.append(Mention(i, j, label, "cue" if label else "shape", name=text,
-                             props={"strong": strong}, confidence=conf))
+                             props={"strong": name_ev,
+                                    "cue_head": stripped > j or (j < len(texts) and texts[j].lower() in self.head_nouns
+                                                                 and texts[j].lower() not in _NAME_HEADS),
+                                    "name_head": texts[j - 1].lower() in _NAME_HEADS and j - i > 1,
+                                    "contains_catalog": contains_catalog},
+                             confidence=conf))
+
+    @staticmethod
+    def _suffix_type(last: str, strong: bool) -> str | None:
+        if not strong and not last[:1].isupper():
+            return None
+        if _DATASET_END.search(last) and len(last) > 4:
+            return "Dataset"
+        if strong and _LIBRARY_END.search(last) and len(last) > 4:
+            return "Library"
+        return None
 
     def _type(self, doc, i, j, kind) -> str | None:
-        span = doc[i:j]
-        last = doc[j - 1].text
-        if last in self.org_suffixes and (j - i > 1 or last in {"Research"}):
+        texts = doc.user_data["mlkg_texts"]
+        starts = doc.user_data["mlkg_starts"]
+        shapes = doc.user_data["mlkg_shapes"]
+        n = len(texts)
+        last = texts[j - 1]
+        if last in self.org_suffixes and j - i > 1:
             if not (kind == "arxiv" and last in {"AI"}):
                 return "Organization"
-        if i > 0 and doc[i - 1].lower_ == "the" and last.lower() == "team":
+        if i > 0 and texts[i - 1].lower() == "the" and last.lower() == "team":
             return "Organization"
         k = j
-        while k < len(doc) and _SIZE.match(doc[k].text):
+        while k < n and _SIZE.match(texts[k]):
             k += 1
-        if k < len(doc):
-            nxt = doc[k].lower_
+        if k + 2 < n and texts[k].lower() == "from" and not starts[k]:
+            # "Tune from HuggingFace is a benchmarking library": look past "from ORG"
+            for x in range(k + 1, min(n, k + 6)):
+                if starts[x] or texts[x] in {".", ";", ":"}:
+                    break
+                if texts[x].lower() in {"is", "are", "was"} or (
+                        texts[x] == "," and x + 1 < n and texts[x + 1].lower() in {"a", "an"}):
+                    lab = self.scan_head(doc, x + 1, kind)
+                    if lab in {"Library", "Architecture", "Dataset"}:
+                        return lab
+                    break
+        if k < n:
+            nxt = texts[k].lower()
             lab = self.head_label(nxt, kind)
-            if lab in {"Library", "Architecture", "Dataset"} and not doc[k].is_sent_start:
+            if lab in {"Library", "Architecture", "Dataset"} and not starts[k]:
                 return lab
-            if nxt in {"is", "are", "was"} or (nxt == "," and k + 1 < len(doc) and doc[k + 1].lower_ in {"a", "an", "the"}) \
-                    or (nxt == "(" ):
+            if nxt in {"is", "are", "was"} or (nxt == "," and k + 1 < n and texts[k + 1].lower() in {"a", "an", "the"}) \
+                    or (nxt == "("):
                 lab = self.scan_head(doc, k + 1, kind)
                 if lab == "Paper":
                     return None
@@ -180,17 +322,17 @@ class NameFinder:
                 if lab == "Library" and kind != "arxiv":
                     return "Organization"
         if i > 0:
-            prev = doc[max(0, i - 4):i].text.lower()
-            if re.search(r"(?:trained|pre-?trained|fine-?tuned|finetuned|evaluated|tested|benchmarked|"
-                         r"results|accuracy|performance|achieves|reaches|sota|state-of-the-art)\s+"
-                         r"(?:\S+\s+){0,2}?(?:on|in)\s+(?:the\s+)?$", prev + " "):
+            prev = " ".join(texts[max(0, i - 4):i]).lower() + " "
+            if _PREV_DATASET.search(prev):
                 return "Dataset"
-            if re.search(r"(?:fine-?tune|finetune|pre-?train|pretraining|continue pretraining|fine-?tuning)\s+(?:the\s+|a\s+)?$", prev + " "):
+            if _PREV_ARCH.search(prev):
                 return "Architecture"
-            if re.search(r"\(\s*from\s+(?:the\s+)?$", prev + " ") or (
-                    kind != "arxiv" and re.search(r"\b(?:from|by)\s+(?:the\s+)?$", prev + " ")
-                    and j < len(doc) and not doc[j].text[:1].isdigit()):
-                if not any(shape(t) == 2 and not t.text.isupper() for t in span):
+            if _PREV_FROM.search(prev) or (
+                    kind != "arxiv" and _PREV_BY.search(prev)
+                    and j < n and not texts[j][:1].isdigit()):
+                if not any(shapes[x] == 2 and not texts[x].isupper() for x in range(i, j)) \
+                        and not (texts[i - 1].lower() == "by" and 2 <= j - i <= 4
+                                 and all(_person_token(texts[x]) for x in range(i, j))):
                     return "Organization"
         return None
 
@@ -210,73 +352,112 @@ class NameFinder:
             if tok.text == ":" and tok.i > span.start and tok.i - span.start <= 4:
                 head = doc[span.start:tok.i]
                 if any(shape(t) > 0 for t in head) and not self.generic(head.text):
-                    lab = None
                     info["title_short"] = (head.start, head.end)
                 break
 
     def _from_lists(self, doc, found, taken):
         """'(from A, B and the C team)' → organisations."""
-        for tok in doc:
-            if tok.lower_ == "from" and tok.i > 0 and doc[tok.i - 1].text == "(":
-                k = tok.i + 1
-                end = k
-                while end < len(doc) and doc[end].text != ")" and end - k < 30:
-                    end += 1
-                if end >= len(doc) or doc[end].text != ")":
-                    continue
-                for part in _split_list(doc, k, end):
-                    s, e = part
-                    while s < e and doc[s].lower_ in {"the", "etc", "etc."}:
-                        s += 1
-                    while e > s and doc[e - 1].lower_ in {"etc", "etc.", "."}:
-                        e -= 1
-                    if s < e and any(shape(t) for t in doc[s:e]) and not any(taken[x] for x in range(s, e)):
-                        found.append(Mention(s, e, "Organization", "people", name=doc[s:e].text,
-                                             confidence=0.85))
-                        for x in range(s, e):
-                            taken[x] = True
-
-    def _people(self, doc, found, taken):
-        """Author lists: 'by A B, C D and E F.' (and 'by the X team')."""
-        for tok in doc:
-            if tok.lower_ != "by" or tok.i + 2 >= len(doc):
-                continue
-            k = tok.i + 1
+        texts = doc.user_data["mlkg_texts"]
+        n = len(texts)
+        for i in [k for k in range(1, n) if texts[k] == "from" and texts[k - 1] == "("]:
+            k = i + 1
             end = k
-            while end < len(doc) and not (doc[end].text in {".", ";", "\n"} and (end + 1 >= len(doc) or doc[end + 1].is_sent_start)) \
-                    and end - k < 80 and doc[end].text not in {"(", ")"}:
+            while end < n and texts[end] != ")" and end - k < 30:
                 end += 1
-            parts = _split_list(doc, k, end)
-            people = []
-            for s, e in parts:
-                while s < e and doc[s].lower_ in {"the"}:
+            if end >= n or texts[end] != ")":
+                continue
+            for part in _split_list(doc, k, end, keep_of_and=True):
+                s, e = part
+                while s < e and texts[s].lower() in {"the", "etc", "etc."}:
                     s += 1
-                words = [t for t in doc[s:e]]
-                if not words:
-                    continue
-                if words[-1].lower_ == "team" and len(words) >= 2:
-                    people.append((s, e, "Organization"))
-                    continue
-                if 2 <= len(words) <= 5 and all(_person_token(t) for t in words) and words[0].text[0].isupper() \
-                        and not any(self.catalog.lookup(t.text) for t in words if shape(t) == 2):
-                    people.append((s, e, "Person"))
-                else:
-                    break
-            if len([p for p in people if p[2] == "Person"]) >= 1 and (len(parts) >= 2 or doc[k].lower_ != "the"):
-                pass
-            for s, e, lab in people:
+                while e > s and texts[e - 1].lower() in {"etc", "etc.", "."}:
+                    e -= 1
+                if s < e and any(shape_text(texts[x]) for x in range(s, e)) and not any(taken[x] for x in range(s, e)):
+                    found.append(Mention(s, e, "Organization", "people", name=doc[s:e].text,
+                                         confidence=0.85))
+                    for x in range(s, e):
+                        taken[x] = True
+
+    def _people(self, doc, found, taken, kind="newsletter"):
+        """Author lists: 'by A B, C D and E F.' (and 'by the X team'), BibTeX-style
+        'by Last, First and Last, First', and a name list right after a linked paper."""
+        texts = doc.user_data["mlkg_texts"]
+        n = len(texts)
+        triggers = [i + 1 for i in range(n - 2) if texts[i] in ("by", "By", "BY")]
+        if kind in {"docs", "list"}:
+            for m in found:
+                if m.source == "link" and m.label == "Paper" and m.end < n and texts[m.end] not in {"by", "(", ","}:
+                    triggers.append(m.end)
+        for k in sorted(set(triggers)):
+            end = k
+            starts = doc.user_data["mlkg_starts"]
+            while end < n and not (texts[end] in {".", ";", "\n"} and (end + 1 >= n or starts[end + 1])) \
+                    and end - k < 120 and texts[end] not in {"(", ")"}:
+                end += 1
+            people = self._bibtex(doc, k, end)
+            if people is None:
+                people = []
+                for s, e in _split_list(doc, k, end):
+                    while s < e and texts[s].lower() in {"the"}:
+                        s += 1
+                    while e > s and texts[e - 1] in {"*", "†", "‡"}:
+                        e -= 1
+                    if s >= e:
+                        continue
+                    words = texts[s:e]
+                    if words[-1].lower() == "team" and len(words) >= 2:
+                        people.append((s, e, "Organization", None))
+                        continue
+                    if 2 <= len(words) <= 5 and all(_person_token(t) for t in words) and words[0][0].isupper() \
+                            and not any(self.catalog.lookup(t) for t in words if shape_text(t) == 2):
+                        people.append((s, e, "Person", None))
+                    else:
+                        break
+            for s, e, lab, name in people:
                 if any(taken[x] for x in range(s, e)):
                     continue
-                name = doc[s:e].text.replace("*", "").strip()
+                name = name or doc[s:e].text.replace("*", "").strip()
                 found.append(Mention(s, e, lab, "people", name=name, confidence=0.8))
                 for x in range(s, e):
                     taken[x] = True
 
+    def _bibtex(self, doc, k, end):
+        """'Last, First and Last, First and …' → [(s, e, 'Person', 'First Last')], else None."""
+        texts = doc.user_data["mlkg_texts"]
+        parts, s = [], k
+        for x in range(k, end + 1):
+            if x == end or texts[x].lower() == "and":
+                if s < x:
+                    parts.append((s, x))
+                s = x + 1
+        if len(parts) < 2:
+            return None
+        out = []
+        for s, e in parts:
+            commas = [x for x in range(s, e) if texts[x] == ","]
+            if len(commas) != 1:
+                return None
+            c = commas[0]
+            last, first = doc[s:c].text, doc[c + 1:e].text
+            if not (_BIB_PART.match(last) and _BIB_PART.match(first)) or c + 1 >= e:
+                return None
+            if not all(_person_token(texts[x]) for x in range(s, e) if x != c):
+                return None
+            out.append((s, e, "Person", f"{first} {last}"))
+        return out
+
     def _tags(self, doc, info, found, taken):
         """applied-ml style: `Org` `Year` tags at the end of a list line."""
-        for a, b in info.get("tags", ()):
-            span = doc.char_span(a, b, alignment_mode="expand")
-            if span is None or _YEAR.match(span.text) or not any(shape(t) for t in span):
+        tags = [doc.char_span(a, b, alignment_mode="expand") for a, b in info.get("tags", ())]
+        tags = [t for t in tags if t is not None and len(t)]
+        # applied-ml lines carry an `Org` `Year` pair; elsewhere backticks hold code
+        year_line = any(_YEAR.match(t.text) for t in tags)
+        for span in tags:
+            if _YEAR.match(span.text) or not any(shape(t) for t in span):
+                continue
+            known = any(e.label == "Organization" for e in self.catalog.lookup(span.text))
+            if not known and (not year_line or "_" in span.text or _CODE.search(span.text)
+                              or not span.text[:1].isupper()):
                 continue
             found.append(Mention(span.start, span.end, "Organization", "people", name=span.text,
                                  props={"tag": True}, confidence=0.8))
@@ -284,8 +465,16 @@ class NameFinder:
                 taken[x] = True
 
 
+_PREV_DATASET = re.compile(r"(?:trained|pre-?trained|fine-?tuned|finetuned|evaluated|tested|benchmarked|"
+                           r"results|accuracy|performance|achieves|reaches|sota|state-of-the-art)\s+"
+                           r"(?:\S+\s+){0,2}?(?:on|in)\s+(?:the\s+)?$")
+_PREV_ARCH = re.compile(r"(?:fine-?tune|finetune|pre-?train|pretraining|continue pretraining|fine-?tuning)\s+(?:the\s+|a\s+)?$")
+_PREV_FROM = re.compile(r"\(\s*from\s+(?:the\s+)?$")
+_PREV_BY = re.compile(r"\b(?:from|by)\s+(?:the\s+)?$")
+
+
 def _person_token(tok) -> bool:
-    t = tok.text.replace("*", "")
+    t = (tok if isinstance(tok, str) else tok.text).replace("*", "")
     if not t:
         return False
     if re.match(r"^[A-Z]\.$", t):
@@ -296,12 +485,21 @@ def _person_token(tok) -> bool:
         and not any(c.isdigit() for c in t)
 
 
-def _split_list(doc, start, end):
-    """Split tokens [start, end) on commas, 'and', '/', '&'."""
+def _split_list(doc, start, end, keep_of_and=False):
+    """Split tokens [start, end) on commas, 'and', '/', '&'; with ``keep_of_and`` an 'and'
+    inside 'X of Y and Z' stays ("University of Science and Technology")."""
     parts = []
     s = start
+    texts = doc.user_data.get("mlkg_texts")
+    if texts is None or len(texts) != len(doc):
+        texts = [t.text for t in doc]
     for k in range(start, end):
-        if doc[k].text in {",", "/", "&", ";"} or doc[k].lower_ in {"and", "&"}:
+        t = texts[k]
+        low = t.lower()
+        if keep_of_and and low == "and" and any(texts[x].lower() == "of" for x in range(s, k)) \
+                and k + 1 < end and texts[k + 1][:1].isupper():
+            continue
+        if t in {",", "/", "&", ";"} or low in {"and", "&"}:
             if s < k:
                 parts.append((s, k))
             s = k + 1

@@ -25,8 +25,26 @@ DEFAULTS = {"arxiv": "Architecture", "docs": "Architecture", "list": "Library", 
 _COORD = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|&|/|as well as)?\s*(?:both\s+|also\s+)?$", re.I)
 
 
+_LIB_VOTE = re.compile(r"\b(?:library|toolkit|framework|package|open[- ]sourced?|code|repo|tool)\b")
+_ARCH_VOTE = re.compile(r"\b(?:model|models|architecture|network|paper|llm)\b")
+
+
+def _prio(m: Mention, catalog: list[Mention]) -> int:
+    """A typed name that ends in a name head or is typed by its cue noun wins over the
+    catalog names inside it: "Focused Transformer" over "Transformer", "Conformer CTC
+    (model)" over "Conformer"; never over an organisation or library inside it."""
+    if m.source == "cue" and m.label == "Architecture" and m.props.get("contains_catalog") \
+            and (m.props.get("name_head") or m.props.get("cue_head")):
+        inside = [c for c in catalog if m.start <= c.start and c.end <= m.end]
+        if inside and all(c.label in {"Architecture", None} for c in inside) \
+                and not any((c.start, c.end) == (m.start, m.end) for c in inside):
+            return 45
+    return m.priority
+
+
 def _select(doc, cands: list[Mention]) -> list[Mention]:
-    cands = sorted(cands, key=lambda m: (-m.priority, -(m.end - m.start), m.start))
+    catalog = [m for m in cands if m.source == "catalog"]
+    cands = sorted(cands, key=lambda m: (-_prio(m, catalog), -(m.end - m.start), m.start))
     taken = [False] * len(doc)
     out = []
     for m in cands:
@@ -43,6 +61,7 @@ class EntityTyper:
     def __init__(self, nlp, name, catalog_dir):
         self.catalog = get_catalog(catalog_dir)
         self.pronouns = sorted(load_json("relation_cues.json")["pronouns"], key=len, reverse=True)
+        self.pronoun_firsts = {p.split()[0].lower() for p in self.pronouns if p.split()}
         cues = load_json("entity_cues.json")
         self.dataset_words = set(cues["dataset_suffix_words"])
 
@@ -50,6 +69,10 @@ class EntityTyper:
         info = meta(doc)
         kind = info.get("kind", "newsletter")
         cands = list(mentions(doc))
+        generic_spans = doc.user_data.get("mlkg_generic_spans")
+        if generic_spans:
+            cands = [m for m in cands if not (m.source == "catalog" and any(
+                s <= m.start and m.end <= e and (m.start, m.end) != (s, e) for s, e in generic_spans))]
         ms = _select(doc, cands)
         inner = self._inner(doc, info, cands, ms, kind)
         # catalog mentions with several labels: prefer the one context suggests, else first
@@ -80,9 +103,16 @@ class EntityTyper:
                 m.name = doc[m.start:m.end + 1].text
                 m.end += 1
         # 4. coordination typing
+        text = text_of(doc)
+        idx = doc.user_data.get("mlkg_idx")
+        texts = doc.user_data.get("mlkg_texts")
+        if idx is None or texts is None or len(idx) != len(doc):
+            idx = [t.idx for t in doc]
+            texts = [t.text for t in doc]
+        gaps = [text[idx[a.end - 1] + len(texts[a.end - 1]):idx[b.start]] if b.start > a.end - 1 else ""
+                for a, b in zip(ms, ms[1:])]
         for _ in range(2):
-            for a, b in zip(ms, ms[1:]):
-                gap = text_of(doc)[doc[a.end - 1].idx + len(doc[a.end - 1].text):doc[b.start].idx]
+            for (a, b), gap in zip(zip(ms, ms[1:]), gaps):
                 if len(gap) > 12 or not _COORD.match(gap):
                     continue
                 if a.label is None and b.label is not None and b.label not in {"Paper", "Person"}:
@@ -133,10 +163,17 @@ class EntityTyper:
 
     def _sentence_vote(self, doc, info) -> str | None:
         text = text_of(doc).lower()
-        lib = len(re.findall(r"\b(?:library|toolkit|framework|package|open[- ]sourced?|code|repo|tool)\b", text))
-        arch = len(re.findall(r"\b(?:model|models|architecture|network|paper|llm)\b", text))
+        lib = len(_LIB_VOTE.findall(text))
+        arch = len(_ARCH_VOTE.findall(text))
         if lib == 0 and arch == 0:
-            return None
+            # no cue word: follow what the known names of the document are
+            votes = {"Library": 0, "Architecture": 0}
+            for m in doc.user_data.get("mlkg_mentions", ()):
+                if m.label in votes and m.source in {"catalog", "cue", "link"}:
+                    votes[m.label] += 1
+            if votes["Library"] == votes["Architecture"]:
+                return None
+            return max(votes, key=votes.get)
         return "Library" if lib >= arch else "Architecture"
 
     def _subject(self, doc, info, ms: list[Mention], kind: str, inner=()):
@@ -187,12 +224,23 @@ class EntityTyper:
         doc.user_data["mlkg_subject"] = subject
         coref = []
         if subject is not None:
-            for sent in sents(doc):
-                low = sent.text.lower()
+            text = text_of(doc)
+            idx = doc.user_data.get("mlkg_idx")
+            texts = doc.user_data.get("mlkg_texts")
+            bounds = doc.user_data.get("mlkg_sents")
+            if idx is None or texts is None or bounds is None:
+                idx = [t.idx for t in doc]
+                texts = [t.text for t in doc]
+                bounds = [(s.start, s.end) for s in sents(doc)]
+            firsts = self.pronoun_firsts
+            for start, end in bounds:
+                if texts[start].lower() not in firsts:
+                    continue
+                low = text[idx[start]:idx[end - 1] + len(texts[end - 1])].lower()
                 for p in self.pronouns:
                     if low.startswith(p + " ") or low.startswith(p + ","):
                         n = len(p.split())
-                        coref.append((sent.start, sent.start + n, subject))
+                        coref.append((start, start + n, subject))
                         break
         doc.user_data["mlkg_coref"] = coref
 

@@ -1,7 +1,7 @@
 """HTTP load test of ``GET /lineage/implementations`` against ``kg serve``, both stores.
 
-    python3 bench/http.py --store both                                   # 333,334 entities / 1 M edges
-    python3 bench/http.py --store embedded --nodes 20000 --edges 60000 --duration 5 --json h.json
+    python3 bench/http_load.py --store both                                   # 333,334 entities / 1 M edges
+    python3 bench/http_load.py --store embedded --nodes 20000 --edges 60000 --duration 5 --json h.json
 
 For each store (fresh, in a temp dir, started by ``bench/common.open_store``):
 bulk-load a generated graph with ``store.upsert`` (``bench/generate.py``, the same
@@ -37,17 +37,9 @@ import threading
 import time
 from pathlib import Path
 
-# This file is named like the stdlib package ``http``: run as a script, its own
-# directory is sys.path[0] and would shadow it. Import the real ``http`` (and httpx,
-# which needs it) with that entry removed, then put bench/ back for the helpers.
-_BENCH = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _BENCH]
-import http.client  # noqa: E402,F401
-import http.cookiejar  # noqa: E402,F401
+import httpx
 
-import httpx  # noqa: E402
-
-sys.path.insert(0, _BENCH)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (ROOT, RssSampler, environment, log, open_store, percentile,  # noqa: E402
                     store_names, table, write_json)
