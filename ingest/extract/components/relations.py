@@ -12,6 +12,10 @@ about the item subject (DEVELOPED_BY).
 from __future__ import annotations
 
 import re
+import re._constants as _C
+import re._parser as _P
+from bisect import bisect_right
+from functools import lru_cache
 
 from spacy.language import Language
 
@@ -24,8 +28,216 @@ _COORD = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|&|/|as well as)\s*(?:both\s
 _TITLE_SHORT = re.compile(r"^\s*([^\s:]{2,40}(?: [^\s:]{1,20})?)\s*:\s+(.*)$")
 _INTRO = re.compile(r"\b(?:we|We|paper|work)\s+(?:\w+\s+)?(?:present|presents|introduce|introduces|propose|proposes|release|develop|build|create|call|name|contribute|curate|compile|construct)\s+(?:[a-z][\w-]*\s+){0,5}?$|\b(?:dubbed|termed(?: as)?|called|named)\s+$")
 _REL_MAX_GAP = 8
+_X_BASED = re.compile(r"^\s?-?\s?based\b")
+_DASH_ITEM = re.compile(r"^\s*[-–—]\s")
+_FOR_BEFORE = re.compile(r"\b(?:for|with|around|atop|over|of)\s+(?:the\s+)?$", re.I)
+_TITLE_SPLIT = re.compile(r"\s*[:,]\s+")
+_LOOSE_CUE = re.compile(r"\b(?:implement\w*|support\w*|inference|train|serve|architectures?|models? such as|contains)\b")
+_ARTICLE_REST = re.compile(r"^(?:an?|the)\s+(.*)$", re.I)
+_AUTHOR_COMMA = re.compile(r"^\s*[*†‡]?\s*,\s*$")
+_REPOSITORY = re.compile(r"(?:released|available|implemented) (?:in|with) the repository\s*$")
+_STOP = re.compile(r"[.;]")
+_norm = lru_cache(maxsize=1 << 16)(normalize_name)     # pure; names repeat across pairs and docs
 
 
+_INF = float("inf")
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT)
+_ZERO_WIDTH = (_C.AT, _C.ASSERT, _C.ASSERT_NOT)
+_CHARS = (_C.LITERAL, _C.NOT_LITERAL, _C.ANY, _C.IN)
+_WS = [c for c in range(0x3001) if chr(c).isspace()]   # what str.split() and re's \s use (U+3000 is the last)
+_NOT_WS_CATEGORIES = (_C.CATEGORY_WORD, _C.CATEGORY_DIGIT, _C.CATEGORY_NOT_SPACE)
+
+
+def _char_can_ws(op, av) -> bool:
+    """Can this one-character item match a whitespace character? (conservative: True if unsure)"""
+    if op is _C.LITERAL:
+        return chr(av).isspace()
+    if op is _C.IN:
+        if any(o is _C.NEGATE for o, _ in av):
+            return True
+        for o, a in av:
+            if o is _C.LITERAL:
+                if chr(a).isspace():
+                    return True
+            elif o is _C.RANGE:
+                if any(a[0] <= w <= a[1] for w in _WS):
+                    return True
+            elif o is _C.CATEGORY:
+                if a not in _NOT_WS_CATEGORIES:
+                    return True
+            else:
+                return True
+        return False
+    return True
+
+
+def _char_can_non_ws(op, av) -> bool:
+    """Can this one-character item match a non-whitespace character? (conservative)"""
+    if op is _C.LITERAL:
+        return not chr(av).isspace()
+    if op is _C.IN and not any(o is _C.NEGATE for o, _ in av):
+        return not all((o is _C.LITERAL and chr(a).isspace()) or (o is _C.CATEGORY and a is _C.CATEGORY_SPACE)
+                       for o, a in av)
+    return True
+
+
+def _pure(seq) -> bool:
+    """Every character this parsed sequence can match is non-whitespace."""
+    for op, av in seq:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _C.BRANCH:
+            if not all(_pure(alt) for alt in av[1]):
+                return False
+        elif op is _C.SUBPATTERN:
+            if not _pure(av[3]):
+                return False
+        elif op in _REPEATS:
+            if not _pure(av[2]):
+                return False
+        elif op in _CHARS:
+            if _char_can_ws(op, av):
+                return False
+        else:
+            return False
+    return True
+
+
+def _max_non_ws(seq):
+    """Upper bound on the non-whitespace characters one match of ``seq`` can consume."""
+    total = 0
+    for op, av in seq:
+        if op in _CHARS:
+            total += 1 if _char_can_non_ws(op, av) else 0
+        elif op in _ZERO_WIDTH:
+            pass
+        elif op is _C.BRANCH:
+            total += max(_max_non_ws(alt) for alt in av[1])
+        elif op is _C.SUBPATTERN:
+            total += _max_non_ws(av[3])
+        elif op in _REPEATS:
+            inner = _max_non_ws(av[2])
+            if inner:
+                total += _INF if av[1] == _C.MAXREPEAT else av[1] * inner
+        else:
+            return _INF
+    return total
+
+
+def _max_words(seq):
+    """Upper bound on the whitespace-separated words one match of ``seq`` can consume
+    (a run of items that only match non-whitespace is one word at most)."""
+    total = 0
+    in_word = False
+    for item in seq:
+        op, av = item
+        if op in _ZERO_WIDTH:
+            continue
+        if _pure([item]):
+            if not in_word:
+                total += 1
+                in_word = True
+            continue
+        in_word = False
+        if op in _CHARS:
+            total += 1 if _char_can_non_ws(op, av) else 0
+        elif op is _C.BRANCH:
+            total += max(_max_words(alt) for alt in av[1])
+        elif op is _C.SUBPATTERN:
+            total += _max_words(av[3])
+        elif op in _REPEATS:
+            inner = _max_words(av[2])
+            if inner:
+                if av[1] == _C.MAXREPEAT:
+                    return _INF
+                total += av[1] * inner
+        else:
+            return _INF
+    return total
+
+
+def _first_chars(seq, last=False):
+    """(F, blank) for a parsed sequence: F the lower-cased characters its match's first
+    (``last``: last) non-whitespace character can be (None = any), blank whether the match
+    can be all whitespace. Only ASCII and caseless characters are listed exactly."""
+    chars = set()
+    for op, av in (reversed(seq) if last else seq):
+        if op is _C.LITERAL:
+            c = chr(av)
+            if c.isspace():
+                continue
+            if c.isascii():
+                chars.add(c.lower())
+            elif c.lower() == c == c.upper():
+                chars.add(c)
+            else:
+                return None, True
+            return chars, False
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _C.IN:
+            if any(o is _C.NEGATE for o, _ in av):
+                return None, True
+            blank = False
+            for o, a in av:
+                if o is _C.CATEGORY and a is _C.CATEGORY_SPACE:
+                    blank = True
+                elif o is _C.LITERAL:
+                    sub, sub_blank = _first_chars([(o, a)], last)
+                    if sub is None:
+                        return None, True
+                    chars |= sub
+                    blank = blank or sub_blank
+                else:
+                    return None, True
+            if not blank:
+                return chars, False
+            continue
+        if op is _C.BRANCH:
+            blank = False
+            for alt in av[1]:
+                sub, sub_blank = _first_chars(alt, last)
+                if sub is None:
+                    return None, True
+                chars |= sub
+                blank = blank or sub_blank
+        elif op is _C.SUBPATTERN:
+            sub, blank = _first_chars(av[3], last)
+            if sub is None:
+                return None, True
+            chars |= sub
+        elif op in _REPEATS:
+            sub, blank = _first_chars(av[2], last)
+            if sub is None:
+                return None, True
+            chars |= sub
+            blank = blank or av[0] == 0
+        else:
+            return None, True
+        if not blank:
+            return chars, False
+    return chars, True
+
+
+def _gap_bounds(rx):
+    """(max non-whitespace chars, max words) of a text ``rx.search`` can match in full, or
+    infinities when the pattern is not anchored at both ends (``^…$``, no MULTILINE).
+    ``$`` may also match before a final newline, which changes neither count."""
+    if rx.flags & re.MULTILINE:
+        return _INF, _INF, None, None
+    try:
+        items = list(_P.parse(rx.pattern, rx.flags))
+    except Exception:       # noqa: BLE001 - unknown syntax: no bound
+        return _INF, _INF, None, None
+    if len(items) < 2 or items[0] != (_C.AT, _C.AT_BEGINNING) or items[-1] != (_C.AT, _C.AT_END):
+        return _INF, _INF, None, None
+    first, _blank = _first_chars(items)
+    last, _blank = _first_chars(items, last=True)
+    return (_max_non_ws(items), _max_words(items),
+            None if first is None else frozenset(first), None if last is None else frozenset(last))
+
+
+@lru_cache(maxsize=4096)     # Enum lookups by value are slow; the schema is static
 def _ok(rtype: str, head_label: str, tail_label: str) -> bool:
     try:
         return allows(RelType(rtype), Label(head_label), Label(tail_label))
@@ -46,9 +258,57 @@ class RelationFinder:
                                  {"post": re.compile(p["post"], re.I) if p.get("post") else None,
                                   "adjacent": bool(p.get("adjacent")), "nearest": bool(p.get("nearest")),
                                   "tail_label": p.get("tail_label")}))
+        # per pattern: the tail labels any head label allows (for cues whose head is not
+        # known before the match) and gap bounds (non-whitespace chars, words)
+        labels = [label.value for label in Label]
+        self._tails = []
+        self._bounds = []
+        for rtype, _d, rx, *_rest in self.between:
+            self._tails.append(frozenset(t for t in labels if any(_ok(rtype, h, t) for h in labels)))
+            self._bounds.append(_gap_bounds(rx))
+        self._cands = {}
         self.subject_verbs = {k: re.compile(v, re.I) for k, v in cfg["subject_verbs"].items()}
         dc = load_json("relation_doc_cues.json")
         self.dc = {k: re.compile(v, re.I) for k, v in dc.items() if not k.startswith("_")}
+
+    def _candidates(self, left_label, right_label, adjacent, first, last):
+        """The cues whose relation the schema can allow between these endpoint labels and
+        that can start and end with the gap's first and last non-whitespace characters
+        (lower-cased ASCII, or None: unknown), in order, each with its gap bounds. A cue
+        left out either cannot match the gap or could only reach ``add`` with a (head,
+        tail) pair that ``_ok`` rejects, so it can never add a hit."""
+        key = (left_label, right_label, adjacent, first, last)
+        cands = self._cands.get(key)
+        if cands is not None:
+            return cands
+        if len(self._cands) > 100_000:
+            self._cands.clear()
+        cands = []
+        for k, pat in enumerate(self.between):
+            rtype, direction, _rx, _conf, head_rule, _pre, _verb, flags = pat
+            if flags["adjacent"] and not adjacent:
+                continue
+            tail = left_label if (head_rule != "subject" and direction != "lr") else right_label
+            if flags["tail_label"] and tail != flags["tail_label"]:
+                continue
+            if head_rule == "subject" or (direction == "lr" and rtype in {"DEVELOPED_BY", "IMPLEMENTS"}):
+                # head from the sentence subject / _described_head: only the tail is known
+                if tail not in self._tails[k]:
+                    continue
+            elif direction == "lr":
+                if not _ok(rtype, left_label, right_label):
+                    continue
+            elif not _ok(rtype, right_label, left_label):
+                continue
+            max_chars, max_words, firsts, lasts = self._bounds[k]
+            if first is not None and firsts is not None and first not in firsts:
+                continue
+            if last is not None and lasts is not None and last not in lasts:
+                continue
+            cands.append((pat, max_chars, max_words))
+        cands = tuple(cands)
+        self._cands[key] = cands
+        return cands
 
     def __call__(self, doc):
         ms = doc.user_data.get("mlkg_mentions", [])
@@ -65,7 +325,7 @@ class RelationFinder:
             hl, tl = ms[h].label, ms[t].label
             if not _ok(rtype, hl, tl):
                 return
-            if normalize_name(ms[h].name) == normalize_name(ms[t].name):
+            if _norm(ms[h].name) == _norm(ms[t].name):
                 return
             if rtype == "DEVELOPED_BY" and hl == "Paper" and (tl == "Person" or h in author_papers):
                 return  # authors are AUTHORED_BY
@@ -79,31 +339,68 @@ class RelationFinder:
         slots_by_sent = []
         coref = doc.user_data.get("mlkg_coref", [])
         self._coref = set(coref)
-        for sent in self._sents(doc):
-            slots = [(m.start, m.end, i) for i, m in enumerate(ms)
-                     if sent.start <= m.start < sent.end and m.end > m.start and not m.props.get("inner_of")]
-            slots += [(s, e, target) for s, e, target in coref if sent.start <= s < sent.end]
+        doc_text = text_of(doc)
+        tok_idx, tok_texts = self._token_arrays(doc)
+        all_sents = self._sents(doc)
+        starts = [sent.start for sent in all_sents]
+        grouped = [[] for _ in all_sents]
+
+        def place(slot):
+            k = bisect_right(starts, slot[0]) - 1
+            if k >= 0 and slot[0] < all_sents[k].end:
+                grouped[k].append(slot)
+
+        for i, m in enumerate(ms):
+            if m.end > m.start and not m.props.get("inner_of"):
+                place((m.start, m.end, i))
+        for s, e, target in coref:
+            place((s, e, target))
+        for sent, slots in zip(all_sents, grouped):
             slots.sort()
             slots_by_sent.append((sent, slots))
 
         for sent, slots in slots_by_sent:
+            if not slots:
+                continue        # every per-sentence rule below needs a mention
             text = sent.text
             sent_subject = subject
             if slots and slots[0][0] - sent.start <= 2:
                 sent_subject = slots[0][2]
+            # character offsets of each slot: start, end
+            s_chars = [tok_idx[s[0]] for s in slots]
+            e_chars = [tok_idx[s[1] - 1] + len(tok_texts[s[1] - 1]) for s in slots]
+            s_labels = [ms[s[2]].label for s in slots]
             for a in range(len(slots)):
                 for b in range(a + 1, min(len(slots), a + _REL_MAX_GAP)):
                     sa, sb = slots[a], slots[b]
-                    gap = text_of(doc)[doc[sa[1] - 1].idx + len(doc[sa[1] - 1].text):doc[sb[0]].idx]
-                    if len(gap) > 260:
+                    gap = doc_text[e_chars[a]:s_chars[b]]
+                    gap_len = len(gap)
+                    if gap_len > 260:
                         break
-                    pre = text_of(doc)[max(sent.start_char, doc[sa[0]].idx - 50):doc[sa[0]].idx]
+                    core = gap.strip()      # first and last non-whitespace characters
+                    first = core[:1]
+                    first = first.lower() if first and first.isascii() else None
+                    last = core[-1:]
+                    last = last.lower() if last and last.isascii() else None
+                    cands = self._candidates(s_labels[a], s_labels[b], b == a + 1, first, last)
+                    if not cands:
+                        continue
+                    pre = None
                     post = None
-                    for rtype, direction, rx, conf, head_rule, pre_rx, verb_rx, flags in self.between:
-                        if flags["adjacent"] and b != a + 1:
-                            continue
+                    words = None
+                    for (rtype, direction, rx, conf, head_rule, pre_rx, verb_rx, flags), max_chars, max_words in cands:
+                        # exact pre-check: the cue is anchored at both ends, so it must consume
+                        # all the gap's non-whitespace characters and words
+                        if gap_len > max_chars or (gap_len + 1) // 2 > max_words:
+                            if words is None:
+                                words = gap.split()
+                                n_chars = sum(map(len, words))
+                            if n_chars > max_chars or len(words) > max_words:
+                                continue
                         if not rx.search(gap):
                             continue
+                        if pre is None and (pre_rx is not None or verb_rx is not None):
+                            pre = doc_text[max(sent.start_char, s_chars[a] - 50):s_chars[a]]
                         if pre_rx is not None and not pre_rx.search(pre):
                             continue
                         if verb_rx is not None and not verb_rx.search(pre):
@@ -111,8 +408,8 @@ class RelationFinder:
                         left, right = sa[2], sb[2]
                         if flags["post"] is not None:
                             if post is None:
-                                end = doc[sb[1] - 1].idx + len(doc[sb[1] - 1].text)
-                                post = text_of(doc)[end:min(sent.end_char, end + 40)]
+                                end = e_chars[b]
+                                post = doc_text[end:min(sent.end_char, end + 40)]
                             if not flags["post"].search(post):
                                 continue
                         if flags["nearest"] and any(ms[s[2]].label == ms[left].label for s in slots[a + 1:b]):
@@ -132,9 +429,9 @@ class RelationFinder:
                         if len(hits) > before:
                             self._coordinate(doc, slots, b, rtype, h, t, direction, head_rule, text, conf, add)
             self._subject_verbs(doc, sent, slots, ms, subject, add)
-            for s0, e0, idx in slots:   # "PyTorch based library", "LLaMA-based model"
-                after = text_of(doc)[doc[e0 - 1].idx + len(doc[e0 - 1].text):doc[e0 - 1].idx + len(doc[e0 - 1].text) + 12]
-                if re.match(r"^\s?-?\s?based\b", after):
+            for (s0, e0, idx), end in zip(slots, e_chars):   # "PyTorch based library", "LLaMA-based model"
+                after = doc_text[end:end + 12]
+                if _X_BASED.match(after):
                     h = sent_subject if sent_subject != idx else subject
                     add("BUILT_ON", h, idx, text, 0.7, "x-based")
             self._loose_implements(doc, sent, slots, ms, subject, add)
@@ -162,11 +459,21 @@ class RelationFinder:
                 add(rtype, other, t, text, conf * 0.95, "coord")
 
     @staticmethod
+    def _token_arrays(doc):
+        """Token character offsets and texts by token index, as the sentence stage left them."""
+        idx = doc.user_data.get("mlkg_idx")
+        texts = doc.user_data.get("mlkg_texts")
+        if idx is None or texts is None or len(idx) != len(doc) or len(texts) != len(doc):
+            idx = [t.idx for t in doc]
+            texts = [t.text for t in doc]
+        return idx, texts
+
+    @staticmethod
     def _sents(doc):
         """Sentences, with a list item's " - description" joined to the name before it."""
         out = []
         for sent in sents(doc):
-            if out and re.match(r"^\s*[-–—]\s", sent.text) and len(out[-1]) <= 6:
+            if out and len(out[-1]) <= 6 and _DASH_ITEM.match(sent.text):
                 out[-1] = doc[out[-1].start:sent.end]
             else:
                 out.append(sent)
@@ -181,7 +488,7 @@ class RelationFinder:
         if not any(s[2] == sent_subject for s in slots[:a]):
             return h
         pre = text_of(doc)[max(sent.start_char, doc[slots[a][0]].idx - 20):doc[slots[a][0]].idx]
-        if re.search(r"\b(?:for|with|around|atop|over|of)\s+(?:the\s+)?$", pre, re.I):
+        if _FOR_BEFORE.search(pre):
             return sent_subject
         return h
 
@@ -191,18 +498,18 @@ class RelationFinder:
         title = info.get("title") or ""
         cands = [i for i, m in enumerate(ms) if m.label in {"Architecture", "Library", "Dataset"}]
         if title:
-            tnorm = normalize_name(title)
-            short = normalize_name(re.split(r"\s*[:,]\s+", title, maxsplit=1)[0]) if (":" in title or ", " in title) \
+            tnorm = _norm(title)
+            short = _norm(_TITLE_SPLIT.split(title, maxsplit=1)[0]) if (":" in title or ", " in title) \
                 else (tnorm if len(title.split()) <= 3 else "")
             for i in cands:
                 m = ms[i]
                 if m.end == m.start or m.props.get("inner_of"):
                     continue
                 before = text_of(doc)[max(0, doc[m.start].idx - 80):doc[m.start].idx]
-                if _INTRO.search(before) and normalize_name(m.name) and normalize_name(m.name) in (short or tnorm):
+                if _INTRO.search(before) and _norm(m.name) and _norm(m.name) in (short or tnorm):
                     return i
             if short:
-                same = [i for i in cands if normalize_name(ms[i].name) == short]
+                same = [i for i in cands if _norm(ms[i].name) == short]
                 same.sort(key=lambda i: bool(ms[i].props.get("inner_of")))
                 if same:
                     return same[0]
@@ -222,9 +529,11 @@ class RelationFinder:
         live = [s for s in slots if not ms[s[2]].props.get("inner_of")]
         datasets = [s for s in live if ms[s[2]].label == "Dataset"]
         archs = [s for s in live if ms[s[2]].label == "Architecture"]
+        main_ok = main is not None and ms[main].label == "Architecture"
+        if not datasets and not (main_ok and archs):
+            return      # TRAINED_ON / EVALUATED_ON need a dataset, BUILT_ON main and an architecture
         pronoun = bool(self.dc["pronoun_start"].search(st)) or (live and live[0][0] == sent.start and live[0][1] - live[0][0] <= 2
                                                                and (live[0][0], live[0][1], live[0][2]) in getattr(self, "_coref", ()))
-        main_ok = main is not None and ms[main].label == "Architecture"
 
         def start_of(slot):
             return doc[slot[0]].idx - base
@@ -251,8 +560,8 @@ class RelationFinder:
                 continue
             add("TRAINED_ON", h, d[2], st, 0.6, "trained-on-sent")
         # EVALUATED_ON
-        cues = [m.start() for m in self.dc["eval_verb"].finditer(st)]
         if datasets and self.dc["eval_cue"].search(st):
+            cues = [m.start() for m in self.dc["eval_verb"].finditer(st)]
             head = None
             for a in archs:
                 if compared(a) or train_ctx(a) or self.dc["not_head_before"].search(st[max(0, start_of(a) - 30):start_of(a)]):
@@ -262,7 +571,7 @@ class RelationFinder:
                     break
             ours = self.dc["our_ref"].search(st)
             if main_ok and ((head is None and pronoun) or (ours and (head is None or ours.start() < start_of(head)))):
-                head = next((a for a in archs if a[2] == main or normalize_name(ms[a[2]].name) == normalize_name(ms[main].name)),
+                head = next((a for a in archs if a[2] == main or _norm(ms[a[2]].name) == _norm(ms[main].name)),
                             (sent.start, sent.start, main))
             if head is not None:
                 for d in datasets:
@@ -273,16 +582,16 @@ class RelationFinder:
                     add("EVALUATED_ON", head[2], d[2], st, 0.55, "eval-sent")
         # BUILT_ON: "we fine-tune / continue pretraining / build on Y" → main BUILT_ON Y
         if main_ok and archs and self.dc["derive_context"].search(st):
-            mkey = normalize_name(ms[main].name)
+            mkey = _norm(ms[main].name)
             for a in archs:
-                if normalize_name(ms[a[2]].name) == mkey or mkey in normalize_name(ms[a[2]].name):
+                if _norm(ms[a[2]].name) == mkey or mkey in _norm(ms[a[2]].name):
                     continue
                 before = st[max(0, start_of(a) - 80):start_of(a)]
                 if not self.dc["derive_before"].search(before):
                     continue
                 if self.dc["derive_skip_after"].search(st[end_of(a):end_of(a) + 30]):
                     continue
-                if any(o[0] > a[0] and o[2] != main and normalize_name(ms[o[2]].name) != mkey
+                if any(o[0] > a[0] and o[2] != main and _norm(ms[o[2]].name) != mkey
                        and self.dc["result_before"].search(st[max(0, start_of(o) - 30):start_of(o)]) for o in archs):
                     continue  # "we fine-tune Y … and obtain Z": Z is built on Y, not main
                 add("BUILT_ON", main, a[2], st, 0.55, "derive-sent")
@@ -299,15 +608,15 @@ class RelationFinder:
                     add("DEVELOPED_BY", subject, first, sent.text, 0.6, "subject-verb")
 
     def _loose_implements(self, doc, sent, slots, ms, subject, add):
+        if subject is None or ms[subject].label != "Library":
+            return
         low = sent.text.lower()
-        if not re.search(r"\b(?:implement\w*|support\w*|inference|train|serve|architectures?|models? such as|contains)\b", low):
+        if not _LOOSE_CUE.search(low):
             return
         libs = [s[2] for s in slots if ms[s[2]].label == "Library"]
         archs = [s[2] for s in slots if ms[s[2]].label == "Architecture"]
-        if subject is None or ms[subject].label != "Library":
-            return
-        key = normalize_name(ms[subject].name)
-        if subject in libs or any(normalize_name(ms[i].name) == key for i in libs):
+        key = _norm(ms[subject].name)
+        if subject in libs or any(_norm(ms[i].name) == key for i in libs):
             for a in archs:
                 add("IMPLEMENTS", subject, a, sent.text, 0.5, "loose")
 
@@ -315,7 +624,7 @@ class RelationFinder:
         by_name = {}
         for i, m in enumerate(ms):
             if m.label != "Paper":
-                by_name.setdefault(normalize_name(m.name), i)
+                by_name.setdefault(_norm(m.name), i)
         for i, m in enumerate(ms):
             if m.label != "Paper":
                 continue
@@ -323,16 +632,16 @@ class RelationFinder:
             if not match:
                 continue
             short, rest = match.group(1), match.group(2)
-            x = by_name.get(normalize_name(short))
+            x = by_name.get(_norm(short))
             if x is None:
                 x = self._virtual(ms, short, "Architecture" if kind != "list" else "Library", m)
-                by_name[normalize_name(short)] = x
+                by_name[_norm(short)] = x
             add("INTRODUCES", i, x, m.name, 0.8, "title-short")
-            r = re.match(r"^(?:an?|the)\s+(.*)$", rest, re.I)
+            r = _ARTICLE_REST.match(rest)
             if r:
                 for j in m.props.get("inner", []):
                     inner = ms[j]
-                    if normalize_name(inner.name) in normalize_name(r.group(1))[:60]:
+                    if _norm(inner.name) in _norm(r.group(1))[:60]:
                         add("BUILT_ON", x, j, m.name, 0.7, "title-a-Y")
                         break
 
@@ -354,12 +663,15 @@ class RelationFinder:
 
     def _after_author_list(self, doc, ms, i):
         """A Paper that directly follows another paper's author list ("T1 by A, B, T2 by C")."""
-        prev = [j for j, p in enumerate(ms) if p.end > p.start and p.end <= ms[i].start and not p.props.get("inner_of")]
-        if not prev:
+        start = ms[i].start
+        j, best = -1, -1
+        for k, p in enumerate(ms):
+            if p.start < p.end <= start and p.end > best and not p.props.get("inner_of"):
+                j, best = k, p.end
+        if j < 0:
             return False
-        j = max(prev, key=lambda j: ms[j].end)
         gap = text_of(doc)[doc[ms[j].end - 1].idx + len(doc[ms[j].end - 1].text):doc[ms[i].start].idx]
-        return ms[j].label == "Person" and re.match(r"^\s*[*†‡]?\s*,\s*$", gap) is not None
+        return ms[j].label == "Person" and _AUTHOR_COMMA.match(gap) is not None
 
     def _chain(self, doc, ms, order, k, label, step):
         """Indices in ``order`` coordinated with order[k] ("A, B and C"), walking by ``step``."""
@@ -376,13 +688,15 @@ class RelationFinder:
 
     def _docs_lines(self, doc, ms, subject, add):
         text = text_of(doc)
+        tok_idx, tok_texts = self._token_arrays(doc)
         order = [i for i, m in enumerate(ms) if m.end > m.start and not m.props.get("inner_of")]
         order.sort(key=lambda i: ms[i].start)
         pos = {i: k for k, i in enumerate(order)}
         for i, m in enumerate(ms):
-            if m.start == m.end:
-                continue
-            before = text[max(0, doc[m.start].idx - 45):doc[m.start].idx]
+            if m.start == m.end or m.label not in ("Paper", "Library"):
+                continue        # only papers and libraries have rules below
+            at = tok_idx[m.start]
+            before = text[max(0, at - 45):at]
             sent = sent_of(doc, m.start).text
             released = m.label == "Paper" and self.dc["paper_release"].search(before)
             if released or (m.label == "Paper" and i in pos and self._after_author_list(doc, ms, i)):
@@ -393,11 +707,11 @@ class RelationFinder:
                 k = pos.get(i)
                 if k is not None and k + 1 < len(order):
                     first = order[k + 1]
-                    gap = text[doc[m.end - 1].idx + len(doc[m.end - 1].text):doc[ms[first].start].idx]
+                    gap = text[tok_idx[m.end - 1] + len(tok_texts[m.end - 1]):tok_idx[ms[first].start]]
                     if ms[first].label == "Person" and self.dc["authors_by"].match(gap):
                         for j in [first] + self._chain(doc, ms, order, k + 1, "Person", 1):
                             add("AUTHORED_BY", i, j, sent, 0.85, "by-authors")
-            if m.label == "Library" and re.search(r"(?:released|available|implemented) (?:in|with) the repository\s*$", before.lower()):
+            if m.label == "Library" and _REPOSITORY.search(before.lower()):
                 if subject is not None:
                     add("IMPLEMENTS", i, subject, sent, 0.8, "repository")
 
@@ -413,7 +727,7 @@ class RelationFinder:
         if ms[prev].start < s0:
             return []
         gap = text_of(doc)[doc[ms[prev].end - 1].idx + len(doc[ms[prev].end - 1].text):doc[ms[i].start].idx]
-        if len(gap) > 60 or re.search(r"[.;]", gap):
+        if len(gap) > 60 or _STOP.search(gap):
             return []
         return [prev] + self._chain(doc, ms, order, k - 1, ms[prev].label, -1)
 
