@@ -31,16 +31,22 @@ SET s.kind = row.kind, s.url = row.url, s.published = row.published,
     s.content_hash = row.content_hash, s.title = row.title, s.last_seen = row.seen
 """
 
-# New values are computed in WITH before one SET: backends differ on whether a
-# later SET item sees an earlier one, so no SET reads what the same query wrote.
+# One MERGE and one SET per row, no WITH chain (the WITH steps between MERGE
+# and SET cost throughput). Backends differ on whether a later SET item sees
+# an earlier one, so the SET items are ordered such that no item reads a property
+# an earlier item of the same SET wrote: each reads only its own old value or
+# properties written by later items (or by ON CREATE SET, a separate clause).
+# That gives the same result under either evaluation order.
 _ENTITIES = """
 UNWIND $rows AS row
 MERGE (n:{label}:{entity} {{key: row.key}})
 ON CREATE SET n.name = row.name, n.label = row.label, n.first_seen = row.seen
-WITH n, row, coalesce(n.name, row.name) AS name, coalesce(n.aliases, []) AS old
-WITH n, row, name, old + [a IN row.aliases WHERE NOT a IN old AND a <> name] AS aliases
-SET n += row.props, n.aliases = aliases,
-    n.aliases_text = reduce(t = name, a IN aliases | t + ' | ' + a),
+SET n += row.props,
+    n.aliases_text = reduce(t = coalesce(n.name, row.name),
+        a IN coalesce(n.aliases, []) + [a IN row.aliases WHERE NOT a IN coalesce(n.aliases, [])
+                                         AND a <> coalesce(n.name, row.name)] | t + ' | ' + a),
+    n.aliases = coalesce(n.aliases, []) + [a IN row.aliases WHERE NOT a IN coalesce(n.aliases, [])
+                                           AND a <> coalesce(n.name, row.name)],
     n.last_seen = row.seen
 """
 
@@ -51,22 +57,21 @@ MERGE (a:{ALIAS_LABEL} {{{{norm: row.norm}}}})
 MERGE (a)-[:{ALIAS_OF}]->(n)
 """
 
+# Same ordering rule: evidence and support read the old sources before sources
+# is rewritten; each of sources/confidence reads only its own old value.
 _RELATIONS = """
 UNWIND $rows AS row
 MATCH (h:{head} {{key: row.head}})
 MATCH (t:{tail} {{key: row.tail}})
 MERGE (h)-[r:{rtype}]->(t)
 ON CREATE SET r.first_seen = row.seen
-WITH r, row, coalesce(r.sources, []) AS old_sources, coalesce(r.evidence, []) AS old_evidence,
-     coalesce(r.confidence, 0.0) AS old_confidence
-WITH r, row, old_sources, old_evidence, old_confidence,
-     [i IN range(0, size(row.sources) - 1) WHERE NOT row.sources[i] IN old_sources] AS fresh
-WITH r, row, old_confidence,
-     old_sources + [i IN fresh | row.sources[i]] AS sources,
-     old_evidence + [i IN fresh | row.evidence[i]] AS evidence
-SET r.sources = sources, r.evidence = evidence, r.support = size(sources),
-    r.confidence = CASE WHEN row.confidence > old_confidence THEN row.confidence
-                        ELSE old_confidence END,
+SET r.evidence = coalesce(r.evidence, []) + [i IN range(0, size(row.sources) - 1)
+        WHERE NOT row.sources[i] IN coalesce(r.sources, []) | row.evidence[i]],
+    r.support = size(coalesce(r.sources, []))
+        + size([s IN row.sources WHERE NOT s IN coalesce(r.sources, [])]),
+    r.sources = coalesce(r.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(r.sources, [])],
+    r.confidence = CASE WHEN row.confidence > coalesce(r.confidence, 0.0) THEN row.confidence
+                        ELSE coalesce(r.confidence, 0.0) END,
     r.extractor = row.extractor, r.extractor_version = row.extractor_version,
     r.last_seen = row.seen
 """
