@@ -74,15 +74,18 @@ def test_read_path_sniffs_snapshot_and_docs_jsonl(tmp_path):
     seed = (FIXTURES / "newsletters" / "seed-issue.txt").read_text(encoding="utf-8")
     docs_file.write_text("\n".join(json.dumps(r) for r in [
         {"id": "seed-01", "kind": "newsletter", "text": seed[:300], "entities": [], "title": "T"},
-        {"id": "broken"},
+        {"text": "a line with no id"},
+        {"id": "empty"},  # no text: an empty document that still answers for its id
         {"id": "doc-2", "kind": "docs", "text": "timm implements MLP-Mixer.",
          "links": [{"url": "https://arxiv.org/abs/2105.01601", "text": "paper"}]},
     ]) + "\n", encoding="utf-8")
     errors = []
     docs = list(read_path(docs_file, on_error=lambda n, why: errors.append((n, why))))
-    assert [(d.id, d.kind) for d in docs] == [("seed-01", "newsletter"), ("doc-2", "docs")]
-    assert docs[0].title == "T" and docs[1].links[0].url == "https://arxiv.org/abs/2105.01601"
-    assert errors == [(2, "line needs string 'id' and 'text'")]
+    assert [(d.id, d.kind) for d in docs] == [("seed-01", "newsletter"), ("empty", "docs"),
+                                              ("doc-2", "docs")]
+    assert docs[1].text == ""
+    assert docs[0].title == "T" and docs[2].links[0].url == "https://arxiv.org/abs/2105.01601"
+    assert errors == [(2, "line needs an 'id' and a string 'text'")]
 
 
 def test_binary_jsonl_is_malformed(tmp_path):
