@@ -212,3 +212,22 @@ def write_json(path: str | None, data: dict) -> None:
 
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def add_store_arguments(ap) -> None:
+    """The options every store benchmark shares."""
+    ap.add_argument("--store", choices=("embedded", "neo4j", "both"), default="both")
+    ap.add_argument("--batch-size", type=int, default=2000, help="rows per UNWIND statement")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--heap", default="2g", help="Neo4j JVM heap")
+    ap.add_argument("--json", dest="json_out", help="write the results here")
+
+
+def run_per_store(args, bench_store) -> dict:
+    """``bench_store(name, args)`` for each chosen store; partial results are kept
+    in ``--json`` after each store, so a long run that fails late loses nothing."""
+    results = {"args": vars(args), "env": environment(), "stores": {}}
+    for name in store_names(args.store):
+        results["stores"][name] = bench_store(name, args)
+        write_json(args.json_out, results)
+    return results

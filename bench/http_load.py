@@ -41,8 +41,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (ROOT, RssSampler, environment, log, open_store, percentile,  # noqa: E402
-                    store_names, table, write_json)
+from common import (add_store_arguments, log, open_store, percentile, ROOT, RssSampler,
+                    run_per_store, table, write_json)  # noqa: E402
 from generate import A, ARCH_PREFIX, GenConfig, GraphGenerator  # noqa: E402
 from query import load  # noqa: E402  (the colleague's batched loader, reused as is)
 
@@ -272,7 +272,6 @@ def bench_store(name: str, args) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--store", choices=("embedded", "neo4j", "both"), default="both")
     ap.add_argument("--nodes", type=int, default=333_334, help="entities to generate")
     ap.add_argument("--edges", type=int, default=1_000_000, help="relation edges to generate")
     ap.add_argument("--concurrency", type=int, default=8)
@@ -283,16 +282,10 @@ def main(argv=None) -> int:
     ap.add_argument("--names", type=int, default=2000, help="distinct names to draw from")
     ap.add_argument("--miss-rate", type=float, default=0.05)
     ap.add_argument("--timeout", type=float, default=30.0, help="per-request timeout, s")
-    ap.add_argument("--batch-size", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--heap", default="2g", help="Neo4j JVM heap")
-    ap.add_argument("--json", dest="json_out")
+    add_store_arguments(ap)
     args = ap.parse_args(argv)
 
-    results = {"args": vars(args), "env": environment(), "stores": {}}
-    for name in store_names(args.store):
-        results["stores"][name] = bench_store(name, args)
-        write_json(args.json_out, results)  # keep partial results
+    results = run_per_store(args, bench_store)
 
     print()
     print(f"GET {ROUTE}: graph {args.nodes:,} entities + {args.edges:,} relation edges "

@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (RssSampler, client_maxrss_mb, environment, log, median, open_store,  # noqa: E402
-                    server_hwm_mb, store_names, table, write_json)
+from common import (add_store_arguments, client_maxrss_mb, log, median, open_store,
+                    RssSampler, run_per_store, server_hwm_mb, table, write_json)  # noqa: E402
 from generate import GenConfig, GraphGenerator  # noqa: E402
 
 from kg.store.base import utc_now  # noqa: E402
@@ -122,23 +122,17 @@ def bench_store(name: str, args) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--store", choices=("embedded", "neo4j", "both"), default="both")
     ap.add_argument("--entities", type=int, default=100_000)
     ap.add_argument("--relations", type=int, default=300_000)
     ap.add_argument("--sample-entities", type=int, default=5_000)
     ap.add_argument("--sample-relations", type=int, default=15_000)
-    ap.add_argument("--batch-size", type=int, default=2000, help="rows per UNWIND statement")
     ap.add_argument("--naive-repeats", type=int, default=1)
     ap.add_argument("--sample-repeats", type=int, default=3)
     ap.add_argument("--full-repeats", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--heap", default="2g", help="Neo4j JVM heap")
-    ap.add_argument("--json", dest="json_out")
+    add_store_arguments(ap)
     args = ap.parse_args(argv)
 
-    results = {"args": vars(args), "env": environment(), "stores": {}}
-    for name in store_names(args.store):
-        results["stores"][name] = bench_store(name, args)
+    results = run_per_store(args, bench_store)
 
     rows = []
     for name, r in results["stores"].items():

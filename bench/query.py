@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (RssSampler, client_maxrss_mb, environment, log, median, open_store,  # noqa: E402
-                    percentile, server_hwm_mb, store_names, table, write_json)
+from common import (add_store_arguments, client_maxrss_mb, log, median, open_store,
+                    percentile, RssSampler, run_per_store, server_hwm_mb, table, write_json)  # noqa: E402
 from generate import GenConfig, GraphGenerator  # noqa: E402
 
 import queries as named_queries  # noqa: E402
@@ -173,7 +173,6 @@ def bench_store(name: str, args) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--store", choices=("embedded", "neo4j", "both"), default="both")
     ap.add_argument("--nodes", type=int, default=1_000_000, help="entities to generate")
     ap.add_argument("--edges", type=int, default=3_000_000, help="relation edges to generate")
     ap.add_argument("--queries", type=int, default=1000, help="names per query")
@@ -181,16 +180,10 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--miss-rate", type=float, default=0.1)
     ap.add_argument("--profile-top", type=int, default=3, help="slowest names to PROFILE")
-    ap.add_argument("--batch-size", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--heap", default="2g", help="Neo4j JVM heap")
-    ap.add_argument("--json", dest="json_out")
+    add_store_arguments(ap)
     args = ap.parse_args(argv)
 
-    results = {"args": vars(args), "env": environment(), "stores": {}}
-    for name in store_names(args.store):
-        results["stores"][name] = bench_store(name, args)
-        write_json(args.json_out, results)  # keep partial results
+    results = run_per_store(args, bench_store)
 
     print()
     print(f"graph: {args.nodes:,} entities + {args.edges:,} relation edges (seed {args.seed}); "
