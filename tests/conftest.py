@@ -93,3 +93,19 @@ def store_spec(request, graph_store, embedded_dir):
     if graph_store.backend == "embedded":
         return str(embedded_dir)
     return request.getfixturevalue("neo4j_uri")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say in the log how many tests ran against each backend, so a run where the
+    Neo4j half quietly did not happen is visible at a glance."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            for backend in ("embedded", "neo4j"):
+                if f"[{backend}" in nodeid or f"-{backend}-" in nodeid or f"-{backend}]" in nodeid:
+                    counts.setdefault(backend, {}).setdefault(outcome, 0)
+                    counts[backend][outcome] += 1 if report.when in ("call", "setup") else 0
+    for backend, by_outcome in sorted(counts.items()):
+        summary = ", ".join(f"{n} {o}" for o, n in sorted(by_outcome.items()) if n)
+        terminalreporter.write_line(f"[mlkg] {backend} store tests: {summary}")
