@@ -46,6 +46,7 @@ def fold_size(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=131072)
 def _digits(key: str) -> str:
     return "".join(c for c in key if c.isdigit())
 

@@ -8,6 +8,7 @@ mlkg_relations_v1; then ingest.resolve clusters the mentions into entities.
 """
 from __future__ import annotations
 
+import gc
 import re
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable
@@ -114,6 +115,11 @@ class Extractor:
 
     def __init__(self, nlp: Language | None = None, catalog_dir: str | None = None):
         self.nlp = nlp or build_pipeline(catalog_dir)
+        # The pipeline (vocab, catalog, patterns) lives as long as the process; move it
+        # out of the cyclic collector's generations so full collections, triggered by
+        # the many short-lived objects of each document, stop rescanning it (~10 % CPU).
+        gc.collect()
+        gc.freeze()
 
     def extract(self, doc: Document) -> Extraction:
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import ORTH
 from spacy.lang.en import English
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
@@ -43,15 +44,50 @@ def _infixes(nlp: English) -> list[str]:
     return keep
 
 
+# spaCy caches the tokenization of each whitespace-separated chunk, but stops caching for
+# the rest of a document once any chunk hit a special case -- and "\n" is one, so most
+# documents were tokenized with hardly any cache hits. The cache is also capped at 10,000
+# chunks by default, which a corpus's vocabulary soon exceeds.
+MAX_CACHE = 250_000
+
+
+def _is_orth(attr) -> bool:
+    return attr == ORTH or attr == "ORTH"
+
+
+def _redundant_rules(rules: dict, prefix_search, suffix_search, infix_finditer) -> set[str]:
+    """Special cases that change nothing: a single token with only ORTH = the key, and
+    no prefix, suffix or infix inside it (so the affix splitter would leave it whole
+    anyway and spaCy's post-tokenization special-case matcher never sees it).
+    Dropping them keeps every tokenization identical but lets the cache work."""
+    out = set()
+    for key, subs in rules.items():
+        if not key or " " in key or len(subs) != 1:
+            continue
+        (props,) = subs
+        if len(props) != 1 or not all(_is_orth(a) and v == key for a, v in props.items()):
+            continue
+        if prefix_search(key) or suffix_search(key) or any(True for _ in infix_finditer(key)):
+            continue
+        out.add(key)
+    return out
+
+
 def make_tokenizer(nlp: English) -> Tokenizer:
     prefixes = list(nlp.Defaults.prefixes) + [r"\*\*", r"\*", r"`"]
     suffixes = list(nlp.Defaults.suffixes) + [r"\*\*", r"\*", r"`", r"'s", r"’s"]
+    prefix_search = compile_prefix_regex(prefixes).search
+    suffix_search = compile_suffix_regex(suffixes).search
+    infix_finditer = compile_infix_regex(_infixes(nlp)).finditer
+    rules = nlp.Defaults.tokenizer_exceptions
+    drop = _redundant_rules(rules, prefix_search, suffix_search, infix_finditer)
     return Tokenizer(
         nlp.vocab,
-        rules=nlp.Defaults.tokenizer_exceptions,
-        prefix_search=compile_prefix_regex(prefixes).search,
-        suffix_search=compile_suffix_regex(suffixes).search,
-        infix_finditer=compile_infix_regex(_infixes(nlp)).finditer,
+        rules={k: v for k, v in rules.items() if k not in drop},
+        prefix_search=prefix_search,
+        suffix_search=suffix_search,
+        infix_finditer=infix_finditer,
         token_match=None,
         url_match=_URL.match,
+        max_cache_size=MAX_CACHE,
     )

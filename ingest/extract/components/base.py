@@ -71,3 +71,15 @@ def text_of(doc) -> str:
         doc.user_data["mlkg_text"] = text
     doc.user_data["mlkg_text_n"] = (len(doc), text)
     return text
+
+
+def span_text(doc, i: int, j: int) -> str:
+    """``doc[i:j].text`` without making a Span: a slice of the cached text between the
+    first token's start and the last token's end (the sentence stage keeps the offsets)."""
+    ud = doc.user_data
+    idx = ud.get("mlkg_idx")
+    texts = ud.get("mlkg_texts")
+    n = len(doc)
+    if idx is None or texts is None or len(idx) != n or not (0 <= i < j <= n):
+        return doc[i:j].text
+    return text_of(doc)[idx[i]:idx[j - 1] + len(texts[j - 1])]

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from kg.keys import normalize_name as _normalize_name
 from ingest.extract.catalog import get_catalog
-from ingest.extract.components.base import Mention, mentions
+from ingest.extract.components.base import Mention, mentions, span_text
 
 
 @lru_cache(maxsize=65536)
@@ -57,7 +57,7 @@ class CatalogMatcher:
             items = self.entries.get(strings[match_id])
             if not items:
                 continue
-            text = doc[start:end].text
+            text = span_text(doc, start, end)
             ok = [(s, e) for s, e in items if _case_ok(s, text, e)]
             if not ok:
                 continue

@@ -18,7 +18,7 @@ from spacy.lang.lex_attrs import like_url
 from spacy.language import Language
 
 from ingest.extract.catalog import get_catalog
-from ingest.extract.components.base import text_of, Mention, load_json, meta, mentions
+from ingest.extract.components.base import span_text, text_of, Mention, load_json, meta, mentions
 
 _SIZE = re.compile(r"^\$?\d+(?:\.\d+)?[BMKbmk]\$?$|^\d+(?:\.\d+)?(?:B|M|K)-?(?:param|parameter)s?$")
 _FUNC = {"of", "for", "in", "and", "the", "with", "to", "on", "a", "an", "from", "via", "is", "are",
@@ -156,7 +156,8 @@ class NameFinder:
         texts = doc.user_data["mlkg_texts"]
         starts = doc.user_data["mlkg_starts"]
         n = len(texts)
-        shapes = [shape_text(t) for t in texts]
+        get = _SHAPES.get
+        shapes = [sh if (sh := get(t)) is not None else shape_text(t) for t in texts]
         doc.user_data["mlkg_shapes"] = shapes
         # a capitalised word that the document also writes in lowercase is a common word
         self._lower_words = {t for t in texts if t.islower()}
@@ -235,8 +236,7 @@ class NameFinder:
         if all(catalog_cover[k] for k in range(i, j)) and not (
                 j - i > 1 and j < len(texts) and texts[j].lower() in self.head_nouns):
             return      # known names; but "Conformer CTC model" may be a longer name
-        span = doc[i:j]
-        text = span.text
+        text = span_text(doc, i, j)
         if self.generic(text) and j - i > 1:
             # "MultiLayer Perceptron": no catalog name inside a generic phrase either
             doc.user_data.setdefault("mlkg_generic_spans", []).append((i, j))
@@ -245,7 +245,7 @@ class NameFinder:
             return
         if j - i == 1 and _TRAIL_DIGITS.search(text) and self.generic(_TRAIL_DIGITS.sub("", text)):
             return      # "CVPR2023", "GPU4"
-        if stripped > j and self.generic(doc[i:stripped].text):
+        if stripped > j and self.generic(span_text(doc, i, stripped)):
             return      # "Large Language Models", "Convolutional Neural Networks"
         strong = any(shapes[k] == 2 for k in range(i, j))
         name_ev = any(namelike(texts[k]) for k in range(i, j))
@@ -373,7 +373,7 @@ class NameFinder:
                 while e > s and texts[e - 1].lower() in {"etc", "etc.", "."}:
                     e -= 1
                 if s < e and any(shape_text(texts[x]) for x in range(s, e)) and not any(taken[x] for x in range(s, e)):
-                    found.append(Mention(s, e, "Organization", "people", name=doc[s:e].text,
+                    found.append(Mention(s, e, "Organization", "people", name=span_text(doc, s, e),
                                          confidence=0.85))
                     for x in range(s, e):
                         taken[x] = True
@@ -383,7 +383,15 @@ class NameFinder:
         'by Last, First and Last, First', and a name list right after a linked paper."""
         texts = doc.user_data["mlkg_texts"]
         n = len(texts)
-        triggers = [i + 1 for i in range(n - 2) if texts[i] in ("by", "By", "BY")]
+        triggers = []
+        for word in ("by", "By", "BY"):     # list.index scans in C; order is sorted below
+            i = -1
+            try:
+                while True:
+                    i = texts.index(word, i + 1, n - 2)
+                    triggers.append(i + 1)
+            except ValueError:
+                pass
         if kind in {"docs", "list"}:
             for m in found:
                 if m.source == "link" and m.label == "Paper" and m.end < n and texts[m.end] not in {"by", "(", ","}:
@@ -416,7 +424,7 @@ class NameFinder:
             for s, e, lab, name in people:
                 if any(taken[x] for x in range(s, e)):
                     continue
-                name = name or doc[s:e].text.replace("*", "").strip()
+                name = name or span_text(doc, s, e).replace("*", "").strip()
                 found.append(Mention(s, e, lab, "people", name=name, confidence=0.8))
                 for x in range(s, e):
                     taken[x] = True
@@ -438,7 +446,7 @@ class NameFinder:
             if len(commas) != 1:
                 return None
             c = commas[0]
-            last, first = doc[s:c].text, doc[c + 1:e].text
+            last, first = span_text(doc, s, c), span_text(doc, c + 1, e)
             if not (_BIB_PART.match(last) and _BIB_PART.match(first)) or c + 1 >= e:
                 return None
             if not all(_person_token(texts[x]) for x in range(s, e) if x != c):

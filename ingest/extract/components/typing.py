@@ -18,7 +18,7 @@ import re
 from spacy.language import Language
 
 from ingest.extract.catalog import get_catalog
-from ingest.extract.components.base import text_of, Mention, load_json, meta, mentions
+from ingest.extract.components.base import span_text, text_of, Mention, load_json, meta, mentions
 from ingest.extract.components.sentences import sents
 
 DEFAULTS = {"arxiv": "Architecture", "docs": "Architecture", "list": "Library", "newsletter": None}
@@ -75,6 +75,10 @@ class EntityTyper:
                 s <= m.start and m.end <= e and (m.start, m.end) != (s, e) for s, e in generic_spans))]
         ms = _select(doc, cands)
         inner = self._inner(doc, info, cands, ms, kind)
+        n = len(doc)
+        tx = doc.user_data.get("mlkg_texts")
+        if tx is None or len(tx) != n:
+            tx = [t.text for t in doc]
         # catalog mentions with several labels: prefer the one context suggests, else first
         for m in ms:
             if m.label is None and m.source == "catalog":
@@ -84,23 +88,23 @@ class EntityTyper:
         keep = []
         for idx, m in enumerate(ms):
             prev = keep[-1] if keep else None
-            if prev is not None and m.start == prev.end + 1 and doc[prev.end].text == "(" \
-                    and m.end < len(doc) and doc[m.end].text == ")":
+            if prev is not None and m.start == prev.end + 1 and tx[prev.end] == "(" \
+                    and m.end < n and tx[m.end] == ")":
                 if prev.label is None and m.label is not None:
                     prev.label = m.label
                 if prev.label == m.label or m.label is None:
                     if prev.label is None and m.label is None and (kind in {"arxiv", "docs"}):
                         prev.label = "Architecture"
-                    prev.aliases.append(m.name or doc[m.start:m.end].text)
+                    prev.aliases.append(m.name or span_text(doc, m.start, m.end))
                     prev.props["alias_span"] = (m.start, m.end)
                     continue
             keep.append(m)
         ms = keep
         # 3. "X benchmark"
         for m in ms:
-            if m.end < len(doc) and doc[m.end].text in self.dataset_words and m.label not in {"Dataset", "Paper", "Organization", "Person"}:
+            if m.end < n and tx[m.end] in self.dataset_words and m.label not in {"Dataset", "Paper", "Organization", "Person"}:
                 m.label = "Dataset"
-                m.name = doc[m.start:m.end + 1].text
+                m.name = span_text(doc, m.start, m.end + 1)
                 m.end += 1
         # 4. coordination typing
         text = text_of(doc)
@@ -131,7 +135,7 @@ class EntityTyper:
                 else:
                     continue
             if not m.name:
-                m.name = doc[m.start:m.end].text
+                m.name = span_text(doc, m.start, m.end)
             out.append(m)
         doc.user_data["mlkg_mentions"] = out
         self._subject(doc, info, out, kind, inner)
