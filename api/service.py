@@ -20,9 +20,9 @@ from api import ask as ask_module
 from api import metrics
 from api.errors import ApiError, NotFound
 from api.settings import Settings
-from kg.errors import QueryError, QueryTimeout, ReadOnlyViolation, SchemaError, StoreError
+from kg.errors import QueryTimeout, ReadOnlyViolation, SchemaError, StoreError
 from kg.keys import normalize_name
-from kg.schema import Label, RelType, label as check_label
+from kg.schema import Label, label as check_label
 
 # The lineage routes: route name = named query; the parameters that name entities.
 LINEAGE = {

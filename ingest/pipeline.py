@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from kg.errors import MlkgError
 from kg.models import Document
 from kg.store import GraphStore
-from ingest.extract import EXTRACTOR_VERSION, Extraction
+from ingest.extract import EXTRACTOR_VERSION
 from ingest.load import build_batch, resolve_against_graph
 
 MAX_DOC_CHARS = 5_000_000  # larger "documents" are dumps or binaries, not items

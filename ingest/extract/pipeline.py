@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 
 from kg.errors import ExtractionError
-from kg.keys import normalize_arxiv_id, normalize_name
+from kg.keys import normalize_arxiv_id
 from kg.models import Document, Entity, EntityRef, Evidence, Relation
 from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
 from ingest.extract.markup import LinkSpan, clean

@@ -17,7 +17,7 @@ from kg.keys import normalize_name
 from kg.models import GraphBatch
 from kg.schema import Label, RelType, label as check_label, rel_type as check_rel_type
 from kg.store import provenance as prov
-from kg.store.writes import batch_statements, source_statements
+from kg.store.writes import batch_statements
 
 DEFAULT_ROW_LIMIT = 1000
 DEFAULT_TIMEOUT_S = 10.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import QueryError, ReadOnlyViolation, SchemaError, StoreError
-from kg.models import Entity, EntityRef, Evidence, GraphBatch, Relation, SourceDoc
+from kg.models import Entity, EntityRef, Evidence, GraphBatch, Relation
 from kg.store.writes import entity_statements, relation_statements
 from graph_dump import dump_graph as _dump
 from sample_graph import sample_batch
