@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import unavailable
 from kg.cli import main
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -18,7 +17,9 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 def test_kg_eval_agrees_with_score_py(tmp_path, gold_name):
     gold = SHARED / "dev" / gold_name
     if not gold.exists():
-        unavailable(f"{gold} is absent (a clone without ../shared)")
+        # data beside the repository, not a service: a clone without ../shared must
+        # still pass, so this skips (visibly) even under CI=true
+        pytest.skip(f"{gold} is absent (a clone without ../shared)")
     pred = tmp_path / "pred.jsonl"
     ours = CliRunner().invoke(main, ["eval", "--gold", str(gold), "--output", str(pred)])
     assert ours.exit_code == 0, ours.output
