@@ -120,7 +120,8 @@ def resolve_against_graph(batch: GraphBatch, store: GraphStore) -> GraphBatch:
 
 
 class _KeyedEntity(Entity):
-    """An entity written under an existing node's key (its name becomes an alias)."""
+    """An entity written under an existing node's key: its name already answers to that
+    node through an Alias, so the graph's canonical name stays."""
     __slots__ = ("fixed_key",)
 
     def __init__(self, label, name, aliases, props, *, fixed_key: str):
