@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterable
 
 from kg.keys import normalize_name
-from kg.models import (Document, Entity, EntityRef, Evidence, GraphBatch, Mention, Relation,
+from kg.models import (Document, Entity, EntityRef, GraphBatch, Mention, Relation,
                        SourceDoc)
 from kg.store import GraphStore
-from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
+from ingest.extract import EXTRACTOR_NAME, Extraction
+from ingest.extract.metadata import add_metadata
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-METADATA_EXTRACTOR = "arxiv-metadata"
 
 
 def snippet_for(name: str, text: str, width: int = 300) -> str:
@@ -29,46 +29,11 @@ def snippet_for(name: str, text: str, width: int = 300) -> str:
     return text.strip()[:width]
 
 
-def _paper_from_metadata(doc: Document) -> Entity | None:
-    if not (doc.arxiv_id and doc.title):
-        return None
-    props = {"arxiv_id": doc.arxiv_id, "abstract": doc.text[:5000], "categories": doc.categories,
-             "doi": doc.doi, "published": doc.published, "updated": doc.updated,
-             "url": doc.url}
-    return Entity("Paper", " ".join(doc.title.split()), props={k: v for k, v in props.items() if v})
-
-
 def _with_metadata(doc: Document, extraction: Extraction) -> tuple[list[Entity], list[Relation]]:
-    """The extraction, with the record's Paper keyed by arXiv id and its authors."""
-    entities, relations = list(extraction.entities), list(extraction.relations)
-    paper = _paper_from_metadata(doc)
-    if paper is None:
-        return entities, relations
-    title_key = normalize_name(paper.name)
-    remap: dict[str, EntityRef] = {}
-    merged = []
-    for entity in entities:
-        if entity.label == "Paper" and (normalize_name(entity.name) == title_key
-                                        or entity.props.get("arxiv_id") == doc.arxiv_id):
-            remap[entity.key] = EntityRef.of(paper)
-            paper.aliases.extend(a for a in [entity.name, *entity.aliases]
-                                 if a != paper.name and a not in paper.aliases)
-        else:
-            merged.append(entity)
-    merged.insert(0, paper)
-    relations = [Relation(r.type, remap.get(r.head.key, r.head) if r.head.label == "Paper" else r.head,
-                          remap.get(r.tail.key, r.tail) if r.tail.label == "Paper" else r.tail,
-                          r.evidence) for r in relations]
-    for author in doc.authors:
-        author = " ".join(author.split())
-        if not normalize_name(author):
-            continue
-        person = Entity("Person", author)
-        merged.append(person)
-        relations.append(Relation("AUTHORED_BY", EntityRef.of(paper), EntityRef.of(person),
-                                  Evidence(doc.id, "arXiv metadata: author list",
-                                           METADATA_EXTRACTOR, EXTRACTOR_VERSION, 1.0)))
-    return merged, relations
+    """The extraction, with the record's Paper keyed by arXiv id (and its abstract) and
+    its authors; the extractor adds these already, this covers extractions made elsewhere."""
+    extraction = add_metadata(doc, extraction, with_abstract=True)
+    return list(extraction.entities), list(extraction.relations)
 
 
 def build_batch(pairs: Iterable[tuple[Document, Extraction]]) -> GraphBatch:

@@ -35,6 +35,10 @@ class Document:
     doi: str | None = None
     updated: str | None = None
     origin: str | None = None  # the issue/feed/file/API query this came from
+    # which reader made it (``arxiv-api``, ``arxiv-oai``, ``arxiv-snapshot``, ``jsonl``):
+    # the extractor name of facts taken from its structured fields
+    reader: str | None = None
+    repository: str | None = None  # ``owner/name`` of the code repository a docs page is from
 
     @property
     def content_hash(self) -> str:

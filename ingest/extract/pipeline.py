@@ -178,7 +178,9 @@ class Extractor:
                                               hit.confidence)))
             except ValueError:
                 continue
-        return Extraction(doc.id, list(entities.values()), rels)
+        # facts from the document's structured fields (arXiv metadata, docs origin): metadata.py
+        from ingest.extract.metadata import structured_facts
+        return structured_facts(doc, Extraction(doc.id, list(entities.values()), rels))
 
     def extract_many(self, docs: Iterable[Document], workers: int = 1):
         """Yield one Extraction per document, in order; a failing document yields an

@@ -40,7 +40,7 @@ XML_SUFFIXES = {".xml", ".rss", ".atom"}
 MAIL_SUFFIXES = {".mbox", ".eml"}
 JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
 KNOWN_SUFFIXES = NEWSLETTER_SUFFIXES | XML_SUFFIXES | MAIL_SUFFIXES | JSONL_SUFFIXES
-_DOC_FIELDS = ("title", "url", "published", "arxiv_id", "doi", "updated", "origin")
+_DOC_FIELDS = ("title", "url", "published", "arxiv_id", "doi", "updated", "origin", "repository")
 
 
 def read_path(path: str | os.PathLike, *, on_error: OnError | None = None) -> Iterator[Document]:
@@ -173,6 +173,7 @@ def read_docs_jsonl(path: str | os.PathLike, *, on_error: OnError | None = None,
                 elif isinstance(link, dict) and isinstance(link.get("url"), str):
                     links.append(Link(link["url"], str(link.get("text") or "")))
             fields.setdefault("origin", f"{origin}:{line_no}")
+            fields["reader"] = "jsonl"
             # a missing text is an empty document: it still answers for its id
             yield Document(id=str(record["id"]), kind=str(record.get("kind") or default_kind),
                            text=record.get("text") or "", links=links,

@@ -118,6 +118,7 @@ def _entry_document(entry: etree._Element, origin: str | None) -> Document:
         categories=categories,
         doi=doi,
         origin=origin,
+        reader="arxiv-api",
     )
 
 

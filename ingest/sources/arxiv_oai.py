@@ -143,7 +143,7 @@ def _record_document(meta: etree._Element, origin: str | None) -> Document:
         id=f"arxiv:{arxiv_id}", kind="arxiv", text=f("abstract"), title=f("title") or None,
         url=f"https://arxiv.org/abs/{arxiv_id}", published=published, updated=updated,
         arxiv_id=arxiv_id, authors=authors, categories=f("categories").split(), doi=doi,
-        origin=origin,
+        origin=origin, reader="arxiv-oai",
     )
 
 

@@ -77,7 +77,7 @@ def record_to_document(record: dict, *, origin: str | None = None) -> Document:
         updated=record.get("update_date") or (dates[-1] if dates else None),
         arxiv_id=arxiv_id, authors=_authors(record),
         categories=(record.get("categories") or "").split(), doi=doi[0] if doi else None,
-        origin=origin,
+        origin=origin, reader="arxiv-snapshot",
     )
 
 
