@@ -121,3 +121,39 @@ def get_catalog(directory: Path | str | None = None) -> Catalog:
         if key not in _CACHE:
             _CACHE[key] = load_catalog(directory)
         return _CACHE[key]
+
+
+def write_without_names(texts: list[str], out_dir: Path | str, directory: Path | str | None = None) -> int:
+    """The catalog ablation: copy the catalog to ``out_dir`` without every entry any of
+    whose names occurs in ``texts`` (case-insensitive, whole words), so an evaluation
+    measures what the extractor finds without knowing the names. Returns the number
+    of entries left out."""
+    import re
+    import shutil
+    src = Path(directory) if directory else CATALOG_DIR
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    haystack = "\n".join(texts).lower()
+    dropped = 0
+
+    def occurs(surface: str) -> bool:
+        s = surface.lower().strip()
+        return bool(s) and re.search(r"(?<![0-9a-z])" + re.escape(s) + r"(?![0-9a-z])", haystack) is not None
+
+    for path in src.iterdir():
+        if path.suffix != ".tsv":
+            shutil.copy(path, out / path.name)
+            continue
+        kept = []
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines()):
+            parts = line.split("\t")
+            if number == 0 or not line.strip() or line.startswith("#"):
+                kept.append(line)
+                continue
+            names = [parts[0], *(parts[1].split("|") if len(parts) > 1 else [])]
+            if any(occurs(n) for n in names):
+                dropped += 1
+                continue
+            kept.append(line)
+        (out / path.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return dropped

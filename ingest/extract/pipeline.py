@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import re
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Iterable
 
 import spacy
@@ -25,29 +26,49 @@ from ingest.extract.tokenizer import make_tokenizer
 from ingest.resolve import Resolver
 
 # importing registers the components
-from ingest.extract.components import (catalog_matcher, links, names, relations,  # noqa: F401
-                                       sentences, typing)
+from ingest.extract.components import (catalog_matcher, learned_names, links, names,  # noqa: F401
+                                       relation_model, relations, sentences, typing)
 
 MAX_CHARS = 100_000  # longer texts are truncated (a 5 MB document still yields a result)
 
 
-def build_pipeline(catalog_dir: str | None = None) -> Language:
+def build_pipeline(catalog_dir: str | None = None, learned: bool = True,
+                   models_dir: str | None = None) -> Language:
+    """The extraction pipeline. ``learned`` adds the trained entity recogniser and
+    relation model shipped in ingest/extract/models (when present); without them
+    the pipeline is the rule-based one (catalog, cues, gap patterns)."""
     nlp = spacy.blank("en")
     nlp.tokenizer = make_tokenizer(nlp)
     nlp.max_length = MAX_CHARS + 10_000
     nlp.add_pipe("mlkg_sentences_v1")
+    models = Path(models_dir) if models_dir else MODELS_DIR
+    if learned and (models / "ner").exists():
+        nlp.add_pipe("ner", name="mlkg_ner", source=load_ner(str(models / "ner")))
     nlp.add_pipe("mlkg_links_v1")
     nlp.add_pipe("mlkg_catalog_v1", config={"catalog_dir": catalog_dir})
     nlp.add_pipe("mlkg_names_v1", config={"catalog_dir": catalog_dir})
+    if "mlkg_ner" in nlp.pipe_names:
+        nlp.add_pipe("mlkg_learned_names_v1")
     nlp.add_pipe("mlkg_typing_v1", config={"catalog_dir": catalog_dir})
     nlp.add_pipe("mlkg_relations_v1")
+    if learned and (models / "relations.npz").exists():
+        nlp.add_pipe("mlkg_relation_model_v1", config={"model_path": str(models / "relations.npz")})
     return nlp
+
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+
+
+def load_ner(path: str) -> Language:
+    """The trained recogniser's pipeline (its config names the project's tokenizer)."""
+    import ingest.extract.training.registry  # noqa: F401  registers mlkg.tokenizer.v1
+    return spacy.load(path)
 
 
 _HEADING = re.compile(r"^\s*([^\n]{8,200}?)\s*\n")
 
 
-def _prepare(doc: Document) -> tuple[str, dict]:
+def prepare(doc: Document) -> tuple[str, dict]:
     """Text to analyse plus pipeline metadata (kind, links, title span)."""
     kind = (doc.kind or "newsletter").lower()
     if kind not in {"arxiv", "docs", "list", "newsletter"}:
@@ -113,8 +134,9 @@ def _newsletter_title(text: str, info: dict) -> None:
 class Extractor:
     """Runs the pipeline and resolves mentions into entities and relations."""
 
-    def __init__(self, nlp: Language | None = None, catalog_dir: str | None = None):
-        self.nlp = nlp or build_pipeline(catalog_dir)
+    def __init__(self, nlp: Language | None = None, catalog_dir: str | None = None, learned: bool = True):
+        self.options = {"catalog_dir": catalog_dir, "learned": learned}   # for worker processes
+        self.nlp = nlp or build_pipeline(catalog_dir, learned=learned)
         # The pipeline (vocab, catalog, patterns) lives as long as the process; move it
         # out of the cyclic collector's generations so full collections, triggered by
         # the many short-lived objects of each document, stop rescanning it (~10 % CPU).
@@ -129,15 +151,23 @@ class Extractor:
         except Exception as exc:  # one bad document must not stop a batch
             raise ExtractionError(f"{doc.id}: extraction failed: {type(exc).__name__}: {exc}") from exc
 
-    def _extract(self, doc: Document) -> Extraction:
-        text, info = _prepare(doc)
+    def analyse(self, doc: Document):
+        """The processed spaCy Doc (mentions, subject, relation hits), or None for an
+        empty text."""
+        text, info = prepare(doc)
         if not text.strip():
-            return Extraction(doc.id)
+            return None
         sdoc = self.nlp.make_doc(text)
         sdoc.user_data["mlkg_meta"] = info
         sdoc.user_data["mlkg_text_n"] = (len(sdoc), text)   # the tokenizer keeps the text as is
         for _name, proc in self.nlp.pipeline:
             sdoc = proc(sdoc)
+        return sdoc
+
+    def _extract(self, doc: Document) -> Extraction:
+        sdoc = self.analyse(doc)
+        if sdoc is None:
+            return Extraction(doc.id)
         ms = sdoc.user_data.get("mlkg_mentions", [])
         resolver = Resolver()
         cids = []
@@ -190,7 +220,8 @@ class Extractor:
                 yield self._safe(d)
             return
         docs = list(docs)
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                 initargs=(self.options,)) as pool:
             chunk = max(1, len(docs) // (workers * 4))
             yield from pool.map(_work, docs, chunksize=chunk)
 
@@ -204,9 +235,9 @@ class Extractor:
 _WORKER: Extractor | None = None
 
 
-def _init_worker():
+def _init_worker(options: dict):
     global _WORKER
-    _WORKER = Extractor()
+    _WORKER = Extractor(**options)
 
 
 def _work(d: Document) -> Extraction:

@@ -70,18 +70,30 @@ def extract(files: tuple[str, ...], input_path: str | None, output_path: str,
 @click.option("--output", "output_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the predictions here.")
 @click.option("--workers", type=int, default=1, show_default=True)
+@click.option("--rules-only", is_flag=True,
+              help="Without the trained recogniser and relation model (the rule pipeline alone).")
+@click.option("--without-catalog-names", is_flag=True,
+              help="Catalog ablation: leave out every catalog entry whose name occurs in the gold documents.")
 @handle_errors
 def eval_(gold_path: str, by_type: bool, errors: int, output_path: str | None,
-          workers: int) -> None:
+          workers: int, rules_only: bool, without_catalog_names: bool) -> None:
     """Run extraction on a gold file's documents and print P/R/F1 (the same numbers
     as ../shared/eval/score.py)."""
+    import tempfile
     from ingest.extract import scoring, to_contract_json
+    from ingest.extract.catalog import write_without_names
     from ingest.extract.pipeline import Extractor
     from ingest.sources import read_docs_jsonl
     gold = scoring.read_jsonl(gold_path)
     docs = list(read_docs_jsonl(gold_path, on_error=_reporter(gold_path), default_kind="newsletter"))
-    pred = {ex.doc_id: to_contract_json(ex)
-            for ex in Extractor().extract_many(docs, workers=workers)}
+    with tempfile.TemporaryDirectory(prefix="mlkg-catalog-") as tmp:
+        catalog_dir = None
+        if without_catalog_names:
+            dropped = write_without_names([f"{d.title or ''}\n{d.text}" for d in docs], tmp)
+            click.echo(f"catalog ablation: {dropped} entries whose names occur in the documents left out", err=True)
+            catalog_dir = tmp
+        extractor = Extractor(catalog_dir=catalog_dir, learned=not rules_only)
+        pred = {ex.doc_id: to_contract_json(ex) for ex in extractor.extract_many(docs, workers=workers)}
     if output_path:
         with open(output_path, "w", encoding="utf-8") as handle:
             for line in pred.values():

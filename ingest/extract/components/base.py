@@ -17,7 +17,7 @@ from pathlib import Path
 PATTERNS_DIR = Path(__file__).resolve().parent.parent / "patterns"
 
 # Higher wins when candidate spans overlap.
-PRIORITY = {"link": 60, "title": 55, "people": 50, "catalog": 40, "cue": 30, "shape": 10}
+PRIORITY = {"link": 60, "title": 55, "people": 50, "catalog": 40, "model": 35, "cue": 30, "shape": 10}
 
 
 @dataclass(slots=True)

@@ -39,6 +39,11 @@ def _prio(m: Mention, catalog: list[Mention]) -> int:
         if inside and all(c.label in {"Architecture", None} for c in inside) \
                 and not any((c.start, c.end) == (m.start, m.end) for c in inside):
             return 45
+    if m.source == "model" and m.label in {"Architecture", "Dataset", "Library"}:
+        inside = [c for c in catalog if m.start <= c.start and c.end <= m.end
+                  and (c.start, c.end) != (m.start, m.end)]
+        if inside and all(c.label in {"Architecture", None} for c in inside):
+            return 45
     return m.priority
 
 
