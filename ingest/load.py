@@ -16,6 +16,7 @@ from kg.models import (Document, Entity, EntityRef, GraphBatch, Mention, Relatio
 from kg.store import GraphStore
 from ingest.extract import EXTRACTOR_NAME, Extraction
 from ingest.extract.metadata import add_metadata
+from ingest.resolve import compatible
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -52,19 +53,26 @@ def build_batch(pairs: Iterable[tuple[Document, Extraction]]) -> GraphBatch:
 
 def resolve_against_graph(batch: GraphBatch, store: GraphStore) -> GraphBatch:
     """Point entities at existing nodes that already carry their name as an alias
-    (``HF`` → the node of Hugging Face), same label only; keys stay stable."""
-    norms = sorted({normalize_name(e.name) for e in batch.entities if e.label != "Paper"})
+    (``HF`` → the node of Hugging Face), same label only; keys stay stable.
+
+    A name that only an *incompatible* node answers to stays its own node (``BERT``
+    never lands on a HuBERT that once got "BERT" as an alias; ``ResNet-18`` never on
+    ResNet). When the name is new but one of its aliases is a node's name ("Text-to-Text
+    Transfer Transformer (T5)" after a T5 node), the entity joins that node."""
+    pending = [e for e in batch.entities if e.label != "Paper"]
+    norms = sorted({normalize_name(n) for e in pending for n in (e.name, *e.aliases)} - {""})
     if not norms:
         return batch
-    known: dict[tuple[str, str], str] = {}
+    known: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for row in store.run_query("resolve_aliases", {"norms": norms}):
-        known.setdefault((row["label"], row["norm"]), row["key"])
+        known.setdefault((row["label"], row["norm"]), []).append((row["key"], row["name"]))
     remap: dict[tuple[str, str], EntityRef] = {}
-    for entity in batch.entities:
-        target = known.get((str(entity.label), normalize_name(entity.name)))
-        if target and target != entity.key:
-            ref = EntityRef(entity.label, target, entity.name)
-            remap[(entity.label, entity.key)] = ref
+    names: dict[tuple[str, str], str] = {}
+    for entity in pending:
+        target = _target(entity, known)
+        if target and target[0] != entity.key:
+            remap[(entity.label, entity.key)] = EntityRef(entity.label, target[0], entity.name)
+            names[(entity.label, entity.key)] = target[1]
     if not remap:
         return batch
 
@@ -75,13 +83,36 @@ def resolve_against_graph(batch: GraphBatch, store: GraphStore) -> GraphBatch:
     for entity in batch.entities:
         ref = remap.get((entity.label, entity.key))
         if ref is not None:
-            # keep the graph's canonical name: write under the existing key
-            entity = _KeyedEntity(entity.label, entity.name, entity.aliases, entity.props,
+            # keep the graph's canonical name: write under the existing key, with only
+            # the aliases that fit that name
+            target_name = names[(entity.label, entity.key)]
+            aliases = [a for a in [entity.name, *entity.aliases] if compatible(a, target_name)]
+            entity = _KeyedEntity(entity.label, entity.name, aliases, entity.props,
                                   fixed_key=ref.key)
         entities.append(entity)
     relations = [Relation(r.type, fix(r.head), fix(r.tail), r.evidence) for r in batch.relations]
     mentions = [Mention(m.source_id, fix(m.entity), m.snippet) for m in batch.mentions]
     return GraphBatch(batch.sources, entities, relations, mentions)
+
+
+def _target(entity: Entity, known: dict) -> tuple[str, str] | None:
+    """The existing node (key, name) this entity is, or None."""
+    label, own = str(entity.label), normalize_name(entity.name)
+    hits = [(k, n) for k, n in known.get((label, own), []) if compatible(entity.name, n)]
+    exact = [h for h in hits if h[0] == entity.key]
+    if exact or len(hits) == 1:
+        return (exact or hits)[0]
+    if hits:
+        return None             # the name answers to several nodes: do not guess
+    for alias in entity.aliases:
+        ka = normalize_name(alias)
+        if not ka or ka.startswith(own):
+            continue            # ResNet-18 is a variant of ResNet, not ResNet itself
+        hits = [(k, n) for k, n in known.get((label, ka), [])
+                if normalize_name(n) == ka and compatible(entity.name, n)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
 
 
 class _KeyedEntity(Entity):

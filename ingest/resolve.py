@@ -3,11 +3,16 @@
 Two surface forms are the same entity when, for the same label,
 - they are equal after folding case/punctuation/spacing (``MLP Mixer`` = ``mlp-mixer``),
 - one is a known alias of the other (catalog, or "Long Name (ABBR)" in text),
-- they differ only by a model size (``LLaMA 2 7B`` → ``LLaMA 2``, ``T5-11B`` → ``T5``,
-  ``Flan-PaLM 540B`` → ``Flan-PaLM``), or
+- they differ only by a trailing "model"/"family" (``Orca model`` = ``Orca``), or
 - they are fuzzy-equal (rapidfuzz ratio ≥ ``FUZZY_THRESHOLD``) *and* carry the same
   digits *and* neither extends the other with extra letters/digits — so GPT-3 ≠
   GPT-3.5, PyTorch ≠ PyTorch3D, TSMixer ≠ MLP-Mixer.
+
+Never the same: a size or version variant and its family (``Llama-2-7B`` ≠ ``Llama 2``,
+``ResNet-18`` ≠ ``ResNet``: the text named the variant), a short name and a longer one
+that merely contains it (``BERT`` ≠ ``HuBERT``), two papers with different arXiv ids.
+An alias must fit its name (``compatible``): "Vision Transformer (CvT)" cut out of
+"Convolutional vision Transformer (CvT)" does not make CvT a Vision Transformer.
 """
 from __future__ import annotations
 
@@ -30,7 +35,8 @@ _MODEL_TAIL = re.compile(r"\s+(?:model|models|model family|model suite|family)$"
 
 @lru_cache(maxsize=65536)
 def fold_size(name: str) -> str:
-    """Drop a model size and a trailing 'model': ``LLaMA 2 7B`` → ``LLaMA 2``."""
+    """Drop a model size and a trailing 'model': ``LLaMA 2 7B`` → ``LLaMA 2``. Not used to
+    resolve (a variant is its own node); for reports that group a family."""
     name = name.strip()
     for _ in range(2):
         new = _MODEL_TAIL.sub("", name)
@@ -56,10 +62,19 @@ def _key(name: str) -> str:
     return normalize_name(name)
 
 
+@lru_cache(maxsize=65536)
+def fold_model(name: str) -> str:
+    """Drop a trailing 'model' / 'family': ``Orca model`` → ``Orca``; sizes stay."""
+    name = name.strip()
+    folded = _MODEL_TAIL.sub("", name)
+    return folded if len(normalize_name(folded)) >= 2 else name
+
+
 @lru_cache(maxsize=131072)
 def _fkey(name: str) -> str:
-    """Normalized key of the size-folded name (cached: resolution compares names often)."""
-    return normalize_name(fold_size(name))
+    """Normalized key of the name without a trailing 'model' (cached: resolution
+    compares names often)."""
+    return normalize_name(fold_model(name))
 
 
 def same_entity(a: str, b: str, threshold: float = FUZZY_THRESHOLD) -> bool:
@@ -79,6 +94,64 @@ def _same_keys(ka: str, kb: str, threshold: float = FUZZY_THRESHOLD) -> bool:
     if min(len(ka), len(kb)) < 6:
         return False
     return fuzz.ratio(ka, kb) >= threshold
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in normalize_name(text) if c.isalpha())
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """Whether ``short`` can be an abbreviation of the multi-word ``full``: its letters
+    appear in order in ``full``, the first one starting ``full`` (ViT / Vision Transformer,
+    HuBERT / Hidden-Unit BERT, ResNet / Residual Network; not CvT / Vision Transformer)."""
+    a, b = _letters(short), _letters(full)
+    if not a or not b or a[0] != b[0]:
+        return False
+    at = 0
+    for ch in a:
+        at = b.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+def compatible(a: str, b: str) -> bool:
+    """Whether ``a`` may be an alias of ``b``. Never a short name that a longer name
+    merely contains (BERT / HuBERT, DETR / RT-DETR, ViT / GroupViT): the longer one
+    must start with the shorter one (a variant: GANs, ViT-B/16) or the shorter one
+    must abbreviate it; multi-word names (Meta AI / Facebook AI) are the catalog's or
+    the text's word and stay."""
+    ka, kb = _key(a), _key(b)
+    if not ka or not kb or ka == kb or _fkey(a) == _fkey(b):
+        return True
+    short, long_, ks, kl = (a, b, ka, kb) if len(ka) <= len(kb) else (b, a, kb, ka)
+    if kl.startswith(ks):
+        return True
+    if ks in kl:
+        return False
+    if len(short.split()) > 1:
+        return True
+    return abbreviates(short, long_)
+
+
+def _fitting_aliases(label: str, name: str, aliases) -> list[str]:
+    """The aliases that may stand for ``name``: the catalog's own aliases, those that
+    ``compatible`` allows, and variants of an accepted alias (ViT-B/16 after ViT)."""
+    trusted = _catalog_aliases(label, name)
+    kept: list[str] = []
+    for a in aliases:
+        if a and (a in trusted or compatible(a, name)
+                  or any(_key(a).startswith(_key(k)) for k in kept)):
+            kept.append(a)
+    return kept
+
+
+@lru_cache(maxsize=65536)
+def _catalog_aliases(label: str, name: str) -> frozenset[str]:
+    from ingest.extract.catalog import get_catalog   # the extractor's data; loaded once
+    return frozenset(a for e in get_catalog().lookup(name)
+                     if e.label == label and _key(e.name) == _key(name) for a in e.aliases)
 
 
 @dataclass
@@ -117,9 +190,14 @@ class Resolver:
             props: dict | None = None) -> int:
         """Add a mention; returns its cluster id."""
         label = str(label)
-        surface = fold_size(name) if label not in {"Paper", "Person", "Organization"} else name.strip()
+        surface = fold_model(name) if label not in {"Paper", "Person", "Organization"} else name.strip()
         if not _key(surface):
             surface = name.strip()
+        # an alias must fit the name: "Convolutional vision Transformer (CvT)" read as
+        # "Vision Transformer (CvT)" must not make CvT a name of the Vision Transformer
+        # an alias must fit the name: "Vision Transformer (CvT)" cut out of "Convolutional
+        # vision Transformer (CvT)" does not make CvT a name of the Vision Transformer
+        aliases = _fitting_aliases(label, canonical or surface, aliases)
         keys = [_key(surface)] + [_fkey(a) for a in aliases]
         if canonical:
             keys.append(_key(canonical))
@@ -128,6 +206,9 @@ class Resolver:
             if (label, k) in self._by_key:
                 cid = self._by_key[(label, k)]
                 break
+        arxiv_id = (props or {}).get("arxiv_id") if label == "Paper" else None
+        if cid is not None and arxiv_id and self.clusters[cid].props.get("arxiv_id") not in (None, arxiv_id):
+            cid = None      # two arXiv ids are two papers, whatever their titles
         if cid is None and label != "Paper":
             cid = self._fuzzy_match(label, _fkey(surface))
         if cid is None:

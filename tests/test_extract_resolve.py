@@ -1,4 +1,5 @@
-"""Entity resolution: variants merge, different things never do, sizes fold."""
+"""Entity resolution: spelling variants merge, different things never do; a size
+variant is its own entity (issue 12), though ``fold_size`` still names its family."""
 import pytest
 
 from ingest.resolve import Resolver, fold_size, same_entity
@@ -14,13 +15,14 @@ def test_size_folding(name, folded):
 
 
 @pytest.mark.parametrize("a,b", [("MLP Mixer", "mlp-mixer"), ("Tensorflow", "TensorFlow"),
-                                 ("Greykite", "GreyKite"), ("LLaMA 2 7B", "LLaMA-2")])
+                                 ("Greykite", "GreyKite"), ("Orca 13B model", "Orca 13B")])
 def test_variants_merge(a, b):
     assert same_entity(a, b)
 
 
 @pytest.mark.parametrize("a,b", [("GPT-3", "GPT-3.5"), ("PyTorch", "PyTorch3D"), ("TSMixer", "MLP-Mixer"),
-                                 ("GPT-2", "GPT-4"), ("Llama 2", "Llama 3"), ("BERT", "RoBERTa")])
+                                 ("GPT-2", "GPT-4"), ("Llama 2", "Llama 3"), ("BERT", "RoBERTa"),
+                                 ("LLaMA 2 7B", "LLaMA-2"), ("T5-11B", "T5")])
 def test_must_not_merge(a, b):
     assert not same_entity(a, b)
 

@@ -67,8 +67,9 @@ def add_metadata(doc: Document, extraction: Extraction, *, with_abstract: bool =
     remap: dict[tuple[str, str], EntityRef] = {}
     kept: list[Entity] = []
     for entity in entities:
-        if entity.label == "Paper" and (normalize_name(entity.name) == title_key
-                                        or entity.props.get("arxiv_id") == arxiv_id):
+        other_id = entity.props.get("arxiv_id")
+        if entity.label == "Paper" and (other_id == arxiv_id or (
+                not other_id and normalize_name(entity.name) == title_key)):
             remap[("Paper", entity.key)] = EntityRef.of(paper)
             for a in [entity.name, *entity.aliases]:
                 if a != paper.name and a not in paper.aliases:
