@@ -35,8 +35,12 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|tr|td|th|h[1-6]|section|article|table|blockquote)\b[^>]{0,1000}>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*\b[^<>]{0,2000}>")
 _ANCHOR = re.compile(r"<a\b[^>]*?href\s*=\s*[\"']([^\"']{1,2000})[\"'][^>]{0,1000}>(.{0,500}?)</a\s*>", re.I | re.S)
-# [text](url) with one level of nested brackets in text
-_MD_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,500})\]\(\s*<?([^()\s>]{1,2000}(?:\([^()\s]*\)[^()\s>]*)?)>?(?:\s+\"[^\"]*\")?\s*\)")
+# [text](url) with one level of nested brackets in text; the text may wrap onto the
+# next line (a title broken by the author's editor), never over a blank line
+_MD_LINK = re.compile(r"\[((?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\]){1,500})\]\(\s*<?([^()\s>]{1,2000}(?:\([^()\s]*\)[^()\s>]*)?)>?(?:\s+\"[^\"]*\")?\s*\)")
+# a line that ends in a comma or "and"/"by" goes on: "by A, B,\nC and D" is one list
+# (replaced by a space, so offsets do not move)
+_SOFT_BREAK = re.compile(r"(?:(?<=,)|(?<=\band)|(?<=\bby))\n(?=[ \t]*[^\W\d_])")
 _EMPH = re.compile(r"(\*\*|__)(?=\S)|(?<=\S)(\*\*|__)")
 _TICK = re.compile(r"`([^`\n]{1,200})`")
 
@@ -58,6 +62,7 @@ def clean(text: str) -> Cleaned:
         text = html.unescape(text)
     text = _IMAGE_MD.sub("", text)
     text = _EMPH.sub("", text)
+    text = _SOFT_BREAK.sub(" ", text)
     out: list[str] = []
     links: list[LinkSpan] = []
     tags: list[tuple[int, int]] = []
