@@ -20,13 +20,16 @@ REPO = HERE.parent.parent.parent
 MODELS = HERE.parent / "models"
 
 
-def train_ner(annotations: Path, corpus: Path, out: Path, steps: int | None, limit: int = 0) -> Path:
+def train_ner(annotations: Path, corpus: Path, out: Path, steps: int | None, limit: int = 0,
+              fraction: float = 1.0) -> Path:
     from spacy.cli.train import train as spacy_train
     import ingest.extract.training.registry  # noqa: F401  (registers reader + tokenizer)
     overrides = {"paths.annotations": str(annotations), "paths.corpus": str(corpus)}
     if steps is not None:
         overrides["training.max_steps"] = steps
         overrides["training.eval_frequency"] = max(1, min(200, steps))
+    if fraction < 1.0:
+        overrides["corpora.train.fraction"] = fraction
     if limit:
         overrides["corpora.train.limit"] = limit
         overrides["corpora.dev.limit"] = limit
@@ -53,10 +56,11 @@ def main(argv=None) -> None:
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.what in ("ner", "all"):
-        train_ner(args.annotations, args.corpus, args.out / "ner", args.steps, args.limit)
+        train_ner(args.annotations, args.corpus, args.out / "ner", args.steps, args.limit, args.fraction)
     if args.what in ("relations", "all"):
         from ingest.extract.training.train_relations import train_relations
-        train_relations(args.annotations, args.corpus, args.out / "relations.npz", limit=args.limit)
+        train_relations(args.annotations, args.corpus, args.out / "relations.npz", limit=args.limit,
+                        fraction=args.fraction)
 
 
 if __name__ == "__main__":

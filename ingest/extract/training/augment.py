@@ -16,7 +16,7 @@ _VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "io", "y", "ou"]
 _CODAS = ["", "", "n", "r", "s", "x", "l", "m", "nt", "rk", "st", "v"]
 _ARCH_HEADS = ["Net", "Former", "Mixer", "GPT", "BERT", "Diff", "LM", "ViT", "GAN", "Flow", "Seg", "Det"]
 _LIB_TAILS = ["", "", "py", "lib", "kit", "torch", "flow", "ML", "JS", ".jl", "-rs", "X"]
-_ORG_TAILS = ["Labs", "AI", "Research", "University", "Institute", "Inc.", "Technologies", "Group"]
+_ORG_TAILS = ["Labs", "AI", "Research", "University", "Institute", "Inc", "Technologies", "Group"]
 _DATA_TAILS = ["Bench", "QA", "-1M", "Set", "-500", "Eval", "Corpus", "-10k", "Net", "Pile"]
 
 

@@ -4,6 +4,7 @@ that turns standoff annotations plus the shared text into training examples."""
 from __future__ import annotations
 
 import random
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
@@ -30,8 +31,12 @@ def _cached(annotations_dir: str, corpus_dir: str) -> tuple[PreparedDoc, ...]:
 def in_dev_slice(doc_id: str, dev_share: float) -> bool:
     """A fixed slice of the *training* split for checkpoint selection (the held-out
     split is never read by training)."""
-    import zlib
     return zlib.crc32(doc_id.encode()) % 1000 < dev_share * 1000
+
+
+def in_fraction(doc_id: str, fraction: float) -> bool:
+    """A fixed share of the training documents (for the learning curve)."""
+    return fraction >= 1.0 or zlib.crc32(("share:" + doc_id).encode()) % 1000 < fraction * 1000
 
 
 def to_example(nlp: Language, doc: PreparedDoc) -> Example:
@@ -47,7 +52,7 @@ def to_example(nlp: Language, doc: PreparedDoc) -> Example:
 
 @spacy.registry.readers("mlkg.annotated_corpus.v1")
 def create_reader(annotations_dir: str, corpus_dir: str, part: str = "train", dev_share: float = 0.1,
-                  substitute: float = 0.0, seed: int = 0, limit: int = 0
+                  substitute: float = 0.0, seed: int = 0, limit: int = 0, fraction: float = 1.0
                   ) -> Callable[[Language], Iterator[Example]]:
     """``part`` = train (minus the dev slice) | dev (the dev slice). ``substitute`` is
     the chance that an entity's name is replaced, everywhere in its document, by an
@@ -57,7 +62,8 @@ def create_reader(annotations_dir: str, corpus_dir: str, part: str = "train", de
 
     def read(nlp: Language) -> Iterator[Example]:
         docs = [d for d in _cached(annotations_dir, corpus_dir)
-                if in_dev_slice(d.id, dev_share) == (part == "dev")]
+                if in_dev_slice(d.id, dev_share) == (part == "dev")
+                and (part == "dev" or in_fraction(d.id, fraction))]
         if limit:
             docs = docs[:limit]
         rng = random.Random(seed * 1000 + epoch[0])

@@ -19,7 +19,7 @@ import numpy
 from ingest.extract.components.relation_model import (CLASSES, N_FEATURES, _ALLOWED, doc_candidates,
                                                       hash_features)
 from ingest.extract.training.examples import PreparedDoc, document_of, load_prepared
-from ingest.extract.training.registry import in_dev_slice
+from ingest.extract.training.registry import in_dev_slice, in_fraction
 
 SEED = 13
 
@@ -123,9 +123,9 @@ def best_threshold(pred, y) -> tuple[float, float]:
 
 
 def train_relations(annotations: Path, corpus: Path, out: Path, limit: int = 0,
-                    models_dir: Path | None = None) -> dict:
+                    models_dir: Path | None = None, fraction: float = 1.0) -> dict:
     from ingest.extract.pipeline import Extractor, build_pipeline
-    docs = load_prepared(annotations, corpus, splits=("train",))
+    docs = [d for d in load_prepared(annotations, corpus, splits=("train",)) if in_fraction(d.id, fraction)]
     if limit:
         docs = docs[:limit]
     models = models_dir or out.parent

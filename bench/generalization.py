@@ -1,0 +1,184 @@
+"""How well extraction carries over to text and names it has never seen.
+
+Prints, for the internal held-out split (annotations/*.jsonl, split "heldout": whole
+sources no training run reads) and the dev files:
+  1. rules only vs. the shipped pipeline (rules + trained recogniser + relation model),
+     entity and relation P/R/F1, per type;
+  2. the catalog ablation: every catalog entry whose name occurs in the evaluated
+     documents left out — entity recall;
+  3. the name-substitution probe: every non-Paper entity's names replaced, in text and
+     gold alike, by an invented name (plain capitalised, lower case, inner capitals,
+     digits, hyphenated) — the share still found with the right type;
+  4. with --curve: held-out F1 of models trained on 25 / 50 / 100 % of the training
+     documents (retrains; ~15 min on 2 cores).
+
+  python bench/generalization.py [--corpus ../shared/corpus/training] [--curve]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from ingest.extract import scoring, to_contract_json  # noqa: E402
+from ingest.extract.catalog import write_without_names  # noqa: E402
+from ingest.extract.pipeline import Extractor, build_pipeline  # noqa: E402
+from ingest.extract.training.augment import invent_name  # noqa: E402
+from ingest.sources import read_docs_jsonl  # noqa: E402
+
+SEED = 7
+
+
+def heldout_gold(corpus: Path, annotations: Path, out: Path) -> Path:
+    import subprocess
+    subprocess.run([sys.executable, str(REPO / "tools" / "annotation.py"), "gold", "--corpus", str(corpus),
+                    "--annotations", str(annotations), "--split", "heldout", "--out", str(out)],
+                   check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def run(gold_path: Path, extractor: Extractor) -> tuple[dict, dict, dict]:
+    gold = scoring.read_jsonl(str(gold_path))
+    docs = list(read_docs_jsonl(gold_path, default_kind="newsletter"))
+    pred = {ex.doc_id: to_contract_json(ex) for ex in extractor.extract_many(docs)}
+    ent, rel, _shown, _missing = scoring.score(gold, pred, 0)
+    return ent, rel, pred
+
+
+def totals(counts: dict) -> tuple[float, float, float]:
+    from collections import Counter
+    c = Counter()
+    for v in counts.values():
+        c.update(v)
+    return scoring.prf(c)
+
+
+def line(name: str, ent: dict, rel: dict) -> str:
+    (ep, er, ef), (rp, rr, rf) = totals(ent), totals(rel)
+    return f"| {name} | {ep:.3f} | {er:.3f} | {ef:.3f} | {rp:.3f} | {rr:.3f} | {rf:.3f} |"
+
+
+def per_type(ent: dict, rel: dict) -> list[str]:
+    out = []
+    for kind, counts in (("entity", ent), ("relation", rel)):
+        for t in sorted(counts):
+            p, r, f = scoring.prf(counts[t])
+            c = counts[t]
+            out.append(f"| {kind} | {t} | {p:.3f} | {r:.3f} | {f:.3f} | {c['tp']} | {c['fp']} | {c['fn']} |")
+    return out
+
+
+def substitute(gold_path: Path, out: Path) -> dict[str, dict[str, str]]:
+    """Consistently rename every non-Paper entity in text and gold; returns
+    doc id → {invented name: label}."""
+    rng = random.Random(SEED)
+    invented: dict[str, dict[str, str]] = {}
+    with open(out, "w", encoding="utf-8") as handle:
+        for line_ in open(gold_path, encoding="utf-8"):
+            g = json.loads(line_)
+            mapping: dict[str, str] = {}
+            subs: list[tuple[str, str]] = []
+            for e in g["entities"]:
+                if e["type"] == "Paper":
+                    continue
+                new = invent_name(e["type"], rng)
+                mapping[e["name"]] = new
+                for s in {e["name"], *e.get("aliases", [])}:
+                    subs.append((s, new))
+            subs.sort(key=lambda p: -len(p[0]))     # longer names first: "Vision Transformer" before "Transformer"
+            text, title = g.get("text", ""), g.get("title", "")
+            for old, new in subs:
+                rx = re.compile(r"(?<![0-9A-Za-z])" + re.escape(old) + r"(?![0-9A-Za-z])")
+                text, title = rx.sub(new, text), rx.sub(new, title)
+            g["text"] = text
+            if title:
+                g["title"] = title
+            found = {}
+            for e in g["entities"]:
+                if e["name"] in mapping:
+                    e["name"], e["aliases"] = mapping[e["name"]], []
+                    if e["name"] in text or e["name"] in title:
+                        found[e["name"]] = e["type"]
+            for r in g["relations"]:
+                r["head"], r["tail"] = mapping.get(r["head"], r["head"]), mapping.get(r["tail"], r["tail"])
+            g["optional_entities"] = []
+            invented[g["id"]] = found
+            handle.write(json.dumps(g, ensure_ascii=False) + "\n")
+    return invented
+
+
+def probe(gold_path: Path, extractor: Extractor, tmp: Path) -> tuple[int, int]:
+    sub_path = tmp / "substituted.gold.jsonl"
+    invented = substitute(gold_path, sub_path)
+    _ent, _rel, pred = run(sub_path, extractor)
+    hit = total = 0
+    for doc_id, names in invented.items():
+        got = {(scoring.norm(e["name"]), e["type"]) for e in pred.get(doc_id, {}).get("entities", [])}
+        for name, label in names.items():
+            total += 1
+            hit += (scoring.norm(name), label) in got
+    return hit, total
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "training")
+    p.add_argument("--annotations", type=Path, default=REPO / "annotations")
+    p.add_argument("--dev", type=Path, default=REPO.parent / "shared" / "eval" / "dev")
+    p.add_argument("--curve", action="store_true", help="also train at 25/50/100 %% (slow)")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp_:
+        tmp = Path(tmp_)
+        held = heldout_gold(args.corpus, args.annotations, tmp / "heldout.gold.jsonl")
+        n_held = sum(1 for _ in open(held))
+        rules, learned = Extractor(learned=False), Extractor(learned=True)
+        print(f"## Held-out split ({n_held} documents) and dev files\n")
+        print("| run | ent P | ent R | ent F1 | rel P | rel R | rel F1 |\n|---|---|---|---|---|---|---|")
+        held_learned = None
+        for name, gold in [("held-out", held)] + [(f"dev {f.stem.replace('.gold', '')}", f)
+                                                 for f in sorted(args.dev.glob("*.gold.jsonl"))]:
+            for label, ex in (("rules only", rules), ("rules + learned", learned)):
+                ent, rel, _ = run(gold, ex)
+                print(line(f"{name}, {label}", ent, rel))
+                if name == "held-out" and ex is learned:
+                    held_learned = (ent, rel)
+        print("\n### Held-out per type (rules + learned)\n")
+        print("| | type | P | R | F1 | tp | fp | fn |\n|---|---|---|---|---|---|---|---|")
+        print("\n".join(per_type(*held_learned)))
+        texts = [f"{d.title or ''}\n{d.text}" for d in read_docs_jsonl(held)]
+        ablated = tmp / "catalog"
+        dropped = write_without_names(texts, ablated)
+        print(f"\n## Catalog ablation on the held-out split ({dropped} catalog entries left out)\n")
+        print("| run | ent P | ent R | ent F1 | rel P | rel R | rel F1 |\n|---|---|---|---|---|---|---|")
+        for label, lrn in (("rules only", False), ("rules + learned", True)):
+            ent, rel, _ = run(held, Extractor(build_pipeline(str(ablated), learned=lrn)))
+            print(line(f"without catalog names, {label}", ent, rel))
+        print("\n## Name-substitution probe (held-out, every non-Paper entity renamed)\n")
+        for label, ex in (("rules only", rules), ("rules + learned", learned)):
+            hit, total = probe(held, ex, tmp)
+            print(f"- {label}: {hit}/{total} invented names found with the right type = {hit / max(total, 1):.3f}")
+        if args.curve:
+            learning_curve(args, held, tmp)
+
+
+def learning_curve(args, held: Path, tmp: Path) -> None:
+    from ingest.extract.training.__main__ import main as train_main
+    print("\n## Learning curve (held-out, rules + learned)\n")
+    print("| training share | ent P | ent R | ent F1 | rel P | rel R | rel F1 |\n|---|---|---|---|---|---|---|")
+    for share in (0.25, 0.5, 1.0):
+        out = tmp / f"models-{int(share * 100)}"
+        train_main(["all", "--annotations", str(args.annotations), "--corpus", str(args.corpus),
+                    "--out", str(out), "--fraction", str(share)])
+        ent, rel, _ = run(held, Extractor(build_pipeline(models_dir=str(out))))
+        print(line(f"{int(share * 100)} %", ent, rel), flush=True)
+
+
+if __name__ == "__main__":
+    main()
