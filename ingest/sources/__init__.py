@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,6 +41,7 @@ XML_SUFFIXES = {".xml", ".rss", ".atom"}
 MAIL_SUFFIXES = {".mbox", ".eml"}
 JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
 KNOWN_SUFFIXES = NEWSLETTER_SUFFIXES | XML_SUFFIXES | MAIL_SUFFIXES | JSONL_SUFFIXES
+_SOURCE_REPO = re.compile(r"^\s*([\w.-]+/[\w.-]+)\s+@")
 _DOC_FIELDS = ("title", "url", "published", "arxiv_id", "doi", "updated", "origin", "repository")
 
 
@@ -174,6 +176,10 @@ def read_docs_jsonl(path: str | os.PathLike, *, on_error: OnError | None = None,
                     links.append(Link(link["url"], str(link.get("text") or "")))
             fields.setdefault("origin", f"{origin}:{line_no}")
             fields["reader"] = "jsonl"
+            if "repository" not in fields:   # our corpora: "source": "owner/repo @ commit : path"
+                slug = _SOURCE_REPO.match(str(record.get("source") or ""))
+                if slug:
+                    fields["repository"] = slug.group(1)
             # a missing text is an empty document: it still answers for its id
             yield Document(id=str(record["id"]), kind=str(record.get("kind") or default_kind),
                            text=record.get("text") or "", links=links,
