@@ -68,8 +68,9 @@ def resolve_against_graph(batch: GraphBatch, store: GraphStore) -> GraphBatch:
         known.setdefault((row["label"], row["norm"]), []).append((row["key"], row["name"]))
     remap: dict[tuple[str, str], EntityRef] = {}
     names: dict[tuple[str, str], str] = {}
+    in_batch = _batch_names(pending)
     for entity in pending:
-        target = _target(entity, known)
+        target = _target(entity, known) or _batch_target(entity, in_batch)
         if target and target[0] != entity.key:
             remap[(entity.label, entity.key)] = EntityRef(entity.label, target[0], entity.name)
             names[(entity.label, entity.key)] = target[1]
@@ -93,6 +94,32 @@ def resolve_against_graph(batch: GraphBatch, store: GraphStore) -> GraphBatch:
     relations = [Relation(r.type, fix(r.head), fix(r.tail), r.evidence) for r in batch.relations]
     mentions = [Mention(m.source_id, fix(m.entity), m.snippet) for m in batch.mentions]
     return GraphBatch(batch.sources, entities, relations, mentions)
+
+
+def _batch_names(entities: list[Entity]) -> dict[tuple[str, str], dict[str, Entity]]:
+    out: dict[tuple[str, str], dict[str, Entity]] = {}
+    for e in entities:
+        out.setdefault((str(e.label), normalize_name(e.name)), {})[e.key] = e
+    return out
+
+
+def _batch_target(entity: Entity, in_batch: dict) -> tuple[str, str] | None:
+    """Another entity of the same batch whose name is one of this one's aliases (two
+    documents loaded together: "T5" and "Text-to-Text Transfer Transformer (T5)"). When
+    each names the other, the shorter key is the node."""
+    label, own = str(entity.label), normalize_name(entity.name)
+    for alias in entity.aliases:
+        ka = normalize_name(alias)
+        if not ka or ka == own or ka.startswith(own):
+            continue
+        others = [e for k, e in in_batch.get((label, ka), {}).items() if k != entity.key]
+        if len(others) != 1 or not compatible(entity.name, others[0].name):
+            continue
+        other = others[0]
+        mutual = any(normalize_name(a) == own for a in other.aliases)
+        if not mutual or (len(other.key), other.key) < (len(entity.key), entity.key):
+            return other.key, other.name
+    return None
 
 
 def _target(entity: Entity, known: dict) -> tuple[str, str] | None:

@@ -112,6 +112,15 @@ def test_full_name_joins_the_node_of_its_abbreviation_across_documents(graph_sto
         == {("Architecture", "qvn")}
 
 
+def test_full_name_and_abbreviation_loaded_together_are_one_node(graph_store, extractor):
+    Ingestor(graph_store, extractor).ingest_documents([
+        Document(id="a", kind="newsletter", text="QVN is a new vision architecture. It is available in PyTorch."),
+        Document(id="b", kind="newsletter", text="We present the Quokka Vision Network (QVN), a vision "
+                                                 "architecture trained on ImageNet.")])
+    keys = _keys(graph_store, "QVN") | _keys(graph_store, "Quokka Vision Network")
+    assert keys == {("Architecture", "qvn")}
+
+
 def test_graph_alias_of_a_longer_name_does_not_capture_the_short_name(graph_store, extractor):
     # a node written by an older extractor with a bad alias: HuBERT answering to "BERT"
     src = SourceDoc("old", "newsletter", None, None, "h")
