@@ -141,3 +141,15 @@ def test_author_does_not_rename_or_join_a_non_person(graph_store, extractor):
     rows = graph_store.read("MATCH (n:Entity) WHERE n.key IN ['gan', 'zhegan'] "
                             "RETURN n.label AS label, n.name AS name ORDER BY label")
     assert rows == [{"label": "Architecture", "name": "GAN"}, {"label": "Person", "name": "Zhe Gan"}]
+
+
+def test_catalog_artifact_is_never_a_person(extractor):
+    text = ("The GroupViT model was proposed in [GroupViT: Semantic Segmentation Emerges from Text "
+            "Supervision](https://arxiv.org/abs/2202.11094) by Jiarui Xu, Shalini De Mello, Sifei Liu, "
+            "Wonmin Byeon, Thomas Breuel, Jan Kautz, Xiaolong Wang. Inspired by Vision Transformer (ViT), "
+            "GroupViT introduces grouping.")
+    ex = extractor.extract(Document(id="g", kind="docs", text=text))
+    assert not [e for e in ex.entities if e.label == "Person" and "Transformer" in e.name]
+    archs = [e for e in ex.entities if e.label == "Architecture"]
+    assert sum(1 for e in archs if "Vision Transformer" in (e.name, *e.aliases)) == 1
+    assert not [r for r in ex.relations if r.type == "AUTHORED_BY" and "Transformer" in r.tail.name]

@@ -113,8 +113,34 @@ def structured_facts(doc: Document, extraction: Extraction) -> Extraction:
     ``Extractor._extract``): arXiv metadata, and a docs page's library."""
     if has_metadata(doc):
         extraction = add_metadata(doc, extraction)
+    extraction = _no_artifact_persons(extraction)
     from ingest.extract.origin import add_origin   # docs pages: IMPLEMENTS from where they live
     return add_origin(doc, extraction)
+
+
+def _no_artifact_persons(extraction: Extraction) -> Extraction:
+    """A Person named like a catalog artifact and like no catalog person ("… by Xiaolong Wang.
+    Inspired by Vision Transformer") is that artifact: retyped, its person relations dropped."""
+    from ingest.extract.catalog import get_catalog
+    catalog = get_catalog()
+    retyped: dict[str, Entity] = {}
+    for e in extraction.entities:
+        if e.label == "Person":
+            entries = catalog.lookup(e.name)
+            if entries and all(x.label != "Person" for x in entries):
+                retyped[e.key] = Entity(entries[0].label, entries[0].name)
+    if not retyped:
+        return extraction
+    entities = [e for e in extraction.entities if not (e.label == "Person" and e.key in retyped)]
+    have = {(str(e.label), normalize_name(n)) for e in entities for n in (e.name, *e.aliases)}
+    for new in retyped.values():
+        if (str(new.label), new.key) not in have:
+            entities.append(new)
+            have.add((str(new.label), new.key))
+    relations = [r for r in extraction.relations
+                 if not ((r.head.label == "Person" and r.head.key in retyped)
+                         or (r.tail.label == "Person" and r.tail.key in retyped))]
+    return Extraction(extraction.doc_id, entities, relations, extraction.error)
 
 
 def valid(rel_type: str, head: str, tail: str) -> bool:
