@@ -256,7 +256,8 @@ def cmd_gold(args) -> None:
             def ent(e):
                 aliases = sorted({view[s:t] for s, t in e.spans} - {e.name})
                 return {"name": e.name, "type": e.label, "aliases": aliases}
-            row = {k: item[k] for k in ("id", "kind", "title", "text", "arxiv_id", "url") if item.get(k)}
+            # text fields only (as in the dev gold): facts from a document's origin are not annotated
+            row = {k: item[k] for k in ("id", "kind", "title", "text", "arxiv_id") if item.get(k)}
             row["entities"] = [ent(e) for e in d.entities if not e.optional]
             row["optional_entities"] = [ent(e) for e in d.entities if e.optional]
             row["relations"] = [{"head": h, "type": t, "tail": x} for h, t, x in d.relations]

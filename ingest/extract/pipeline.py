@@ -21,6 +21,7 @@ from kg.errors import ExtractionError
 from kg.keys import normalize_arxiv_id
 from kg.models import Document, Entity, EntityRef, Evidence, Relation
 from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
+from ingest.extract.components.base import titleish
 from ingest.extract.markup import LinkSpan, clean
 from ingest.extract.tokenizer import make_tokenizer
 from ingest.resolve import Resolver
@@ -104,29 +105,16 @@ def prepare(doc: Document) -> tuple[str, dict]:
     return text, info
 
 
-_SMALL = {"a", "an", "the", "and", "or", "of", "for", "in", "on", "to", "with", "is", "are", "do",
-          "does", "at", "by", "from", "vs", "via", "as", "be", "can", "same", "what", "how", "why"}
-
-
-def _titleish(s: str) -> bool:
-    words = re.findall(r"[A-Za-z][\w'’-]*", s)
-    if len(words) < 3:
-        return False
-    content = [w for w in words if w.lower() not in _SMALL]
-    caps = sum(1 for w in content if w[0].isupper())
-    return bool(content) and caps / len(content) >= 0.75
-
-
 def _newsletter_title(text: str, info: dict) -> None:
     """An item heading that reads like a paper title; or 'Title Case Words is a … paper'."""
     m = _HEADING.match(text)
-    if m and _titleish(m.group(1)) and not m.group(1).rstrip().endswith((".", ":")) \
+    if m and titleish(m.group(1)) and not m.group(1).rstrip().endswith((".", ":")) \
             and len(m.group(1).split()) >= 4:
         info["title_span"] = (m.start(1), m.end(1))
         info["title"] = m.group(1).strip()
         return
     m = re.match(r"^\s*(.{10,160}?)\s+(?:is|was)\s+(?:an?|the)\s+(?:\w+\s+){0,3}?(?:paper|compilation|survey|study|report|preprint|article)\b", text)
-    if m and _titleish(m.group(1)) and "," not in m.group(1):
+    if m and titleish(m.group(1)) and "," not in m.group(1):
         info["title_span"] = (m.start(1), m.end(1))
         info["title"] = m.group(1).strip()
 

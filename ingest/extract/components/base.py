@@ -10,6 +10,7 @@ Components communicate through ``doc.user_data``:
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -83,3 +84,17 @@ def span_text(doc, i: int, j: int) -> str:
     if idx is None or texts is None or len(idx) != n or not (0 <= i < j <= n):
         return doc[i:j].text
     return text_of(doc)[idx[i]:idx[j - 1] + len(texts[j - 1])]
+
+
+_SMALL = {"a", "an", "the", "and", "or", "of", "for", "in", "on", "to", "with", "is", "are", "do",
+          "does", "at", "by", "from", "vs", "via", "as", "be", "can", "same", "what", "how", "why"}
+
+
+def titleish(s: str) -> bool:
+    """Reads like a paper title: three or more words, most content words capitalised."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", s)
+    if len(words) < 3:
+        return False
+    content = [w for w in words if w.lower() not in _SMALL]
+    caps = sum(1 for w in content if w[0].isupper())
+    return bool(content) and caps / len(content) >= 0.75
