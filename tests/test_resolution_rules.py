@@ -101,24 +101,49 @@ def _keys(store, name):
     return {(r["label"], r["key"]) for r in store.run_query("resolve", {"name": name})}
 
 
-def test_full_name_joins_the_node_of_its_abbreviation_across_documents(graph_store, extractor):
-    ing = Ingestor(graph_store, extractor)
-    ing.ingest_documents([Document(id="a", kind="newsletter",
-                                   text="QVN is a new vision architecture. It is available in PyTorch.")])
-    ing.ingest_documents([Document(id="b", kind="newsletter",
-                                   text="We present the Quokka Vision Network (QVN), a vision architecture "
-                                        "trained on ImageNet.")])
+class _Given:
+    """Serves fixed extractions, so these tests pin the load stage's resolution rules
+    whatever the name finder does with the text ("Quokka Vision Network (QVN)")."""
+
+    def __init__(self, extractions: dict[str, list[Entity]]):
+        self.extractions = extractions
+
+    def extract_many(self, docs, workers: int = 1):
+        from ingest.extract import Extraction
+        for d in docs:
+            yield Extraction(d.id, list(self.extractions[d.id]))
+
+
+_QVN = {"a": [Entity("Architecture", "QVN"), Entity("Library", "PyTorch")],
+        "b": [Entity("Architecture", "Quokka Vision Network", aliases=["QVN"]),
+              Entity("Dataset", "ImageNet")]}
+_QVN_DOCS = [Document(id="a", kind="newsletter", text="QVN is a new vision architecture."),
+             Document(id="b", kind="newsletter", text="We present the Quokka Vision Network (QVN).")]
+
+
+def test_full_name_joins_the_node_of_its_abbreviation_across_documents(graph_store):
+    ing = Ingestor(graph_store, _Given(_QVN))
+    ing.ingest_documents(_QVN_DOCS[:1])
+    ing.ingest_documents(_QVN_DOCS[1:])
     assert _keys(graph_store, "QVN") == _keys(graph_store, "Quokka Vision Network") \
         == {("Architecture", "qvn")}
 
 
-def test_full_name_and_abbreviation_loaded_together_are_one_node(graph_store, extractor):
-    Ingestor(graph_store, extractor).ingest_documents([
-        Document(id="a", kind="newsletter", text="QVN is a new vision architecture. It is available in PyTorch."),
-        Document(id="b", kind="newsletter", text="We present the Quokka Vision Network (QVN), a vision "
-                                                 "architecture trained on ImageNet.")])
+def test_full_name_and_abbreviation_loaded_together_are_one_node(graph_store):
+    Ingestor(graph_store, _Given(_QVN)).ingest_documents(_QVN_DOCS)
     keys = _keys(graph_store, "QVN") | _keys(graph_store, "Quokka Vision Network")
     assert keys == {("Architecture", "qvn")}
+
+
+def test_variant_alias_does_not_join_the_variant_node(graph_store):
+    # ResNet with its catalog alias ResNet-18 must not land on a ResNet-18 node
+    given = _Given({"a": [Entity("Architecture", "ResNet-18")],
+                    "b": [Entity("Architecture", "ResNet", aliases=["ResNet-18", "ResNet-50"])]})
+    ing = Ingestor(graph_store, given)
+    ing.ingest_documents([Document(id="a", kind="newsletter", text="ResNet-18 is small.")])
+    ing.ingest_documents([Document(id="b", kind="newsletter", text="ResNet is deep.")])
+    assert ("Architecture", "resnet") in _keys(graph_store, "ResNet")
+    assert ("Architecture", "resnet18") in _keys(graph_store, "ResNet-18")
 
 
 def test_graph_alias_of_a_longer_name_does_not_capture_the_short_name(graph_store, extractor):
