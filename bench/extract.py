@@ -7,7 +7,9 @@
   ``spacy init config -l en -p tagger,parser,ner -o efficiency`` with
   en_core_web_sm's label sets added (50 PTB tags, 45 dependency labels, 18
   OntoNotes types) and ``nlp.initialize()`` — untrained weights, same compute;
-* mlkg: the full extraction (ingest.extract.pipeline.Extractor) incl. resolution.
+* mlkg: the full extraction (ingest.extract.pipeline.Extractor) incl. resolution,
+  with the trained recogniser and relation model, and without them (rules only), so
+  the learned components' cost shows.
 
 Text comes from /work/shared/corpus (or --corpus), repeated to --tokens tokens.
 Also reports peak RSS after extracting --rss-docs documents.
@@ -114,8 +116,19 @@ def main() -> None:
     tok_cpu = n / (time.process_time() - c0)
     print(f"tokenizer alone (ceiling):  {tok_rate:12,.0f} tokens/s   (cpu time: {tok_cpu:12,.0f} tokens/s)")
 
-    extractor = Extractor()
     mdocs = [Document(f"b{i}", kind, text, title=title) for i, (kind, text, title) in enumerate(docs)]
+    rules = Extractor(learned=False)
+    t0, c0 = time.perf_counter(), time.process_time()
+    n_ent = n_rel = 0
+    for ex in rules.extract_many(mdocs):
+        n_ent += len(ex.entities)
+        n_rel += len(ex.relations)
+    rules_rate = total / (time.perf_counter() - t0)
+    rules_cpu = total / (time.process_time() - c0)
+    print(f"mlkg extraction, rules only: {rules_rate:11,.0f} tokens/s   (cpu time: {rules_cpu:12,.0f} tokens/s)"
+          f"  ({n_ent} entities, {n_rel} relations)")
+    del rules
+    extractor = Extractor()
     t0, c0 = time.perf_counter(), time.process_time()
     n_ent = n_rel = 0
     for ex in extractor.extract_many(mdocs):
@@ -124,7 +137,7 @@ def main() -> None:
     mlkg_rate = total / (time.perf_counter() - t0)
     mlkg_cpu = total / (time.process_time() - c0)
     print(f"mlkg extraction (full):     {mlkg_rate:12,.0f} tokens/s   (cpu time: {mlkg_cpu:12,.0f} tokens/s)"
-          f"  ({n_ent} entities, {n_rel} relations)")
+          f"  ({n_ent} entities, {n_rel} relations; pipeline: {', '.join(extractor.nlp.pipe_names)})")
 
     ref = reference_pipeline()
     ref_budget = args.ref_tokens or max(20_000, args.tokens // 5)

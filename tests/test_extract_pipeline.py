@@ -103,9 +103,7 @@ def test_from_list_and_repository(ex):
     assert ("Dana Fox", "Person") in ents
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: USES between two unknown architectures "
-                   "is not extracted yet")
-def test_uses(ex):
+def test_uses(ex):   # the learned relation model closed this gap (it was an xfail of the rules)
     _, rels, _ = run(ex, "ConvoFormer-XL is a speech model. ConvoFormer-XL uses Gated Routing Attention.", kind="arxiv")
     assert ("ConvoFormer-XL", "USES", "Gated Routing Attention") in rels
 

@@ -99,9 +99,11 @@ def test_one_short_training_run_of_both_components(tmp_path):
     from ingest.extract.training.__main__ import main as train_main
     from ingest.extract.pipeline import Extractor, build_pipeline
     from kg.models import Document
-    # a two-step NER run and a relation model fit on the fixture corpus
+    # one pretraining epoch, a two-step NER run and a relation model fit on the fixture corpus
     train_main(["all", "--annotations", str(ANNOTATIONS), "--corpus", str(CORPUS),
-                "--out", str(tmp_path), "--steps", "2"])
+                "--out", str(tmp_path), "--steps", "2", "--pretrain-epochs", "1",
+                "--pretrained", str(tmp_path / "tok2vec.bin")])
+    assert (tmp_path / "tok2vec.bin").stat().st_size > 0
     assert (tmp_path / "ner" / "config.cfg").exists() and (tmp_path / "relations.npz").exists()
     nlp = build_pipeline(models_dir=str(tmp_path))
     assert {"mlkg_ner", "mlkg_learned_names_v1", "mlkg_relation_model_v1"} <= set(nlp.pipe_names)

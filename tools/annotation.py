@@ -26,39 +26,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from ingest.extract.training.corpus import FOLDERS, HELDOUT_SOURCES, read_corpus  # noqa: E402,F401
 from ingest.extract.training.standoff import (  # noqa: E402
     ENTITY_TYPES, RELATION_TYPES, find_spans, view_of)
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "training"
-FOLDERS = ("newsletter-style", "arxiv", "docs", "lists")
-
-# Held out by source (never trained on): whole files, so the split tests new sources.
-HELDOUT_SOURCES = {
-    "newsletter-style": ("allenai__", "facebookresearch__", "google-research__", "google__"),
-    "arxiv": ("huggingface__peft", "huggingface__trl", "open-mmlab__mmocr", "open-mmlab__mmpose"),
-    "docs": ("facebookresearch__fairseq", "DLR-RM__stable-baselines3"),
-    "lists": ("keon__awesome-nlp", "n2cholas__awesome-jax"),
-}
 TRAIN_QUOTA = {"newsletter-style": 660, "arxiv": 430, "docs": 270, "lists": 170}
 HELDOUT_QUOTA = {"newsletter-style": 130, "arxiv": 70, "docs": 70, "lists": 60}
 PER_FILE_CAP = {"newsletter-style": 45, "arxiv": 120, "docs": 90, "lists": 30}
 SEED = 20261207
-
-
-def read_corpus(corpus: Path) -> dict[str, list[dict]]:
-    """folder -> items (with '_file'), in a stable order."""
-    out: dict[str, list[dict]] = {}
-    for folder in FOLDERS:
-        items = []
-        for path in sorted((corpus / folder).glob("*.jsonl")):
-            with open(path, encoding="utf-8") as handle:
-                for line in handle:
-                    if line.strip():
-                        item = json.loads(line)
-                        item["_file"] = path.name
-                        items.append(item)
-        out[folder] = items
-    return out
 
 
 def cmd_select(args) -> None:

@@ -19,8 +19,10 @@ _HF_PAPER = re.compile(r"huggingface\.co/papers/([^\s/?#]+)", re.I)
 _PAPER_HOSTS = re.compile(r"(?:openreview\.net/(?:forum|pdf)|aclanthology\.org/|doi\.org/|proceedings\.|papers\.nips\.cc|dl\.acm\.org/doi)", re.I)
 _GITHUB = re.compile(r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.I)
 _MODEL_DOC = re.compile(r"/model_doc/|huggingface\.co/(?!docs|papers|blog|spaces|datasets|learn)[^/\s]+/[^/\s]+/?$", re.I)
+# a pull request, issue, commit or discussion of a repository is not the repository
+_GITHUB_ACTIVITY = re.compile(r"github\.com/[^/\s]+/[^/\s]+/(?:pull|pulls|issues|commit|commits|compare|discussions|actions|releases|wiki|graphs|security)\b", re.I)
 _HF_DATASET = re.compile(r"huggingface\.co/datasets/", re.I)
-_LABEL_TEXT = re.compile(r"^(?:paper|papers|code|pdf|arxiv|github|repo|repository|here|link|this|blog|post|video|slides|demo|website|project page|docs|documentation|tweet|thread|source|dataset|model|models|\d+)$", re.I)
+_LABEL_TEXT = re.compile(r"^\[?(?:paper|papers|code|pdf|arxiv|github|repo|repository|here|link|this|blog|post|video|slides|demo|website|project page|docs|documentation|tweet|thread|source|dataset|model|models|model zoo|example|examples|technical report|tech report|paper link|this https url|\d+)\]?$", re.I)
 
 
 def classify_link(url: str, text: str) -> tuple[str, dict] | None:
@@ -42,6 +44,9 @@ def classify_link(url: str, text: str) -> tuple[str, dict] | None:
         if owner.lower() in {"orgs", "topics", "features", "sponsors", "marketplace"}:
             return None
         if len(text.split()) > 6:   # a sentence-like link text is not a name
+            return None
+        if _GITHUB_ACTIVITY.search(url) or not re.search(r"[A-Za-z]", text) or text.startswith("#") \
+                or text.lower().startswith("the "):
             return None
         return "Library", {"repo": f"{owner}/{repo}"}
     if _HF_DATASET.search(url):

@@ -31,8 +31,7 @@ def pretrain_text(corpus: Path, out: Path) -> int:
     held-out sources (whole files, as in the annotation split)."""
     import json
     from ingest.extract.training.standoff import view_of
-    sys.path.insert(0, str(REPO))
-    from tools.annotation import HELDOUT_SOURCES, read_corpus
+    from ingest.extract.training.corpus import HELDOUT_SOURCES, read_corpus
     n = 0
     with open(out, "w", encoding="utf-8") as handle:
         for folder, items in read_corpus(corpus).items():
@@ -54,11 +53,10 @@ def pretrain(corpus: Path, out: Path = PRETRAINED, epochs: int | None = None) ->
         overrides = {"paths.raw_text": str(raw)}
         if epochs:
             overrides["pretraining.max_epochs"] = epochs
-        config = load_config(HERE / "ner.cfg", overrides=overrides, interpolate=False)
+        config = load_config(HERE / "ner.cfg", overrides=overrides, interpolate=True)
+        (Path(tmp) / "out").mkdir()
         spacy_pretrain(config, Path(tmp) / "out", silent=False)
-        last = sorted((Path(tmp) / "out").glob("model*.bin"),
-                      key=lambda p: int(p.stem[5:]) if p.stem[5:].isdigit() else -1)[-1]
-        shutil.copy(last, out)
+        shutil.copy(Path(tmp) / "out" / "model-last.bin", out)
     return out
 
 
@@ -99,14 +97,16 @@ def main(argv=None) -> None:
     p.add_argument("--steps", type=int, default=None, help="NER training steps (default: the config's)")
     p.add_argument("--pretrain-epochs", type=int, default=None, help="(default: the config's)")
     p.add_argument("--no-pretrain", action="store_true", help="train the NER from random weights")
+    p.add_argument("--pretrained", type=Path, default=PRETRAINED,
+                   help="where `pretrain` writes, and `ner` reads, the pretrained tok2vec weights")
     p.add_argument("--limit", type=int, default=0, help="use only the first N documents (smoke runs)")
     p.add_argument("--fraction", type=float, default=1.0,
                    help="train on this share of the training documents (learning curve)")
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    init = None if args.no_pretrain else PRETRAINED
+    init = None if args.no_pretrain else args.pretrained
     if args.what in ("pretrain", "all") and not args.no_pretrain:
-        pretrain(args.corpus, PRETRAINED, args.pretrain_epochs)
+        pretrain(args.corpus, args.pretrained, args.pretrain_epochs)
     if args.what in ("ner", "all"):
         train_ner(args.annotations, args.corpus, args.out / "ner", args.steps, args.limit, args.fraction, init)
     if args.what in ("relations", "all"):

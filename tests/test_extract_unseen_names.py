@@ -1,0 +1,98 @@
+"""Behaviour on names no catalog knows: invented names in real newsletter, arXiv and
+list sentences (the shapes of next week's text), with the shipped trained models.
+
+Each case is a sentence written the way ML news is, with every artifact name made
+up; none of these names is in the catalog (checked below), so only the learned
+recogniser and relation model, reading context and word shape, can find them."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.extract.catalog import get_catalog
+from ingest.extract.pipeline import MODELS_DIR, Extractor
+from kg.models import Document
+
+pytestmark = pytest.mark.skipif(not (MODELS_DIR / "ner").exists(), reason="no trained model shipped")
+
+# (kind, text, {invented name: label})
+CASES = [
+    ("newsletter", "Zorvik is a PyTorch based library for training graph neural networks at scale.",
+     {"Zorvik": "Library"}),
+    ("newsletter", "LinkedIn open sourced Quellbrook, a forecasting library for time series.",
+     {"Quellbrook": "Library"}),
+    ("newsletter", "Trellisformer, a new vision model from Meta AI, is now available in both TensorFlow and PyTorch.",
+     {"Trellisformer": "Architecture"}),
+    ("newsletter", "The team released Brannock-7B, a language model fine-tuned from Llama 2 on instruction data.",
+     {"Brannock-7B": "Architecture"}),
+    ("arxiv", "We present VelaNet, a convolutional architecture for dense prediction. VelaNet achieves "
+              "54.1 mIoU on ADE20K and outperforms Swin Transformer.",
+     {"VelaNet": "Architecture"}),
+    ("arxiv", "We introduce OrbitQA, a benchmark of 12,000 questions about satellite imagery, and evaluate "
+              "several vision-language models on it.",
+     {"OrbitQA": "Dataset"}),
+    ("arxiv", "Compared with Kestrel and Vireo, our model uses 40% fewer parameters.",
+     {"Kestrel": "Architecture", "Vireo": "Architecture"}),
+    ("arxiv", "We pre-train Marlowe on the Cindervale corpus and fine-tune it on SQuAD.",
+     {"Marlowe": "Architecture"}),
+    ("list", "* [pyquillan](https://github.com/example/pyquillan) - A lightweight JAX library for "
+             "probabilistic programming.",
+     {"pyquillan": "Library"}),
+    ("list", "* [Drosselkit](https://github.com/example/drosselkit) - Toolkit for speech enhancement built on PyTorch.",
+     {"Drosselkit": "Library"}),
+    ("newsletter", "Researchers at Halvorsen University proposed Sprocket, a diffusion model for protein design.",
+     {"Sprocket": "Architecture"}),
+    ("newsletter", "timm 1.2 adds the GlimmerViT and Tessaract-L models, with weights pretrained on ImageNet-1k.",
+     {"GlimmerViT": "Architecture"}),
+    # real sentences from tests/fixtures/newsletters/prompting-guide (MIT), names replaced
+    ("newsletter", "They propose a new attention technique called Quorra-attention which incorporates a "
+                   "compressive memory module into a vanilla attention mechanism.",
+     {"Quorra-attention": "Architecture"}),
+    ("newsletter", "It builds in both masked local attention and long-term linear attention into a single "
+                   "Transformer block. This allows the Velotron model to efficiently handle both long and "
+                   "short-range contextual dependencies.",
+     {"Velotron": "Architecture"}),
+    ("docs", "The Fennimore model was proposed in Fennimore: Scaling Sparse Attention to Long Documents "
+             "by Ada Kowalczyk and Rui Tanaka.",
+     {"Fennimore": "Architecture", "Ada Kowalczyk": "Person"}),
+]
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def test_invented_names_are_not_in_the_catalog():
+    catalog = get_catalog()
+    for _kind, _text, names in CASES:
+        for name in names:
+            assert not catalog.lookup(name), name
+
+
+def _found(extractor, kind, text):
+    out = extractor.extract(Document(id="t", kind=kind, text=text))
+    return out, {(e.name, str(e.label)) for e in out.entities}
+
+
+def test_most_invented_names_are_found_with_their_type(extractor):
+    hits, total, missed = 0, 0, []
+    for kind, text, names in CASES:
+        _out, got = _found(extractor, kind, text)
+        for name, label in names.items():
+            total += 1
+            if (name, label) in got:
+                hits += 1
+            else:
+                missed.append((name, label, sorted(got)))
+    # the issue's bar for the name-substitution probe is 80 %
+    assert hits / total >= 0.8, missed
+
+
+def test_relations_between_unseen_names_come_from_context(extractor):
+    out, _ = _found(extractor, "newsletter",
+                    "Zorvik is a PyTorch based library for training graph neural networks at scale.")
+    rels = {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+    assert ("Zorvik", "BUILT_ON", "PyTorch") in rels
+    out, _ = _found(extractor, "newsletter", "LinkedIn open sourced Quellbrook, a forecasting library for time series.")
+    rels = {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+    assert ("Quellbrook", "DEVELOPED_BY", "LinkedIn") in rels
