@@ -12,7 +12,6 @@ from ingest.extract.catalog import get_catalog
 from ingest.extract.pipeline import MODELS_DIR, Extractor
 from kg.models import Document
 
-pytestmark = pytest.mark.skipif(not (MODELS_DIR / "ner").exists(), reason="no trained model shipped")
 
 # (kind, text, {invented name: label})
 CASES = [
@@ -60,6 +59,11 @@ CASES = [
 @pytest.fixture(scope="module")
 def extractor():
     return Extractor()
+
+
+def test_the_trained_models_ship_with_the_package(extractor):
+    assert (MODELS_DIR / "ner" / "config.cfg").exists() and (MODELS_DIR / "relations.npz").exists()
+    assert {"mlkg_ner", "mlkg_learned_names_v1", "mlkg_relation_model_v1"} <= set(extractor.nlp.pipe_names)
 
 
 def test_invented_names_are_not_in_the_catalog():
