@@ -74,6 +74,7 @@ def candidate_pairs(doc, ms: list[Mention], subject: int | None) -> list[Candida
             seen.add((h, t))
             out.append(Candidate(h, t, s, item))
 
+    texts = doc.user_data.get("mlkg_texts") or [t.text for t in doc]
     by_sent: dict[int, list[int]] = {}
     for i in usable + inner:
         by_sent.setdefault(sent[i], []).append(i)
@@ -83,6 +84,8 @@ def candidate_pairs(doc, ms: list[Mention], subject: int | None) -> list[Candida
             for b in idxs[a_pos + 1:]:
                 if ms[b].start - ms[a].end > MAX_GAP:
                     break
+                if "|" in texts[ms[a].end:ms[b].start]:
+                    continue        # cells of a markdown table are not one sentence
                 add(a, b, s, False)
                 add(b, a, s, False)
     if subject is not None and subject < len(ms) and ms[subject].label:
