@@ -73,6 +73,48 @@ def cmd_select(args) -> None:
     print(dict(counts), "double:", len(doubles))
 
 
+ROUND2_QUOTA = {"newsletter-style": 600, "arxiv": 300, "docs": 250, "lists": 250}
+ROUND2_CAP = {"newsletter-style": 60, "arxiv": 200, "docs": 150, "lists": 60}
+
+
+def cmd_extend(args) -> None:
+    """A further round of training documents (never from held-out sources), appended
+    to the selection with ``round`` set; ~10 % annotated twice."""
+    rng = random.Random(SEED + args.round)
+    corpus = read_corpus(Path(args.corpus))
+    existing = [json.loads(l) for l in open(args.selection, encoding="utf-8")]
+    have = {r["id"] for r in existing}
+    per_file = defaultdict(int)
+    for r in existing:
+        if r["split"] == "train":
+            per_file[r["file"]] += 1
+    rows = []
+    for folder, items in corpus.items():
+        pool = [i for i in items if not i["_file"].startswith(HELDOUT_SOURCES[folder])
+                and i["id"] not in have and i.get("text", "").strip()]
+        rng.shuffle(pool)
+        taken = 0
+        for item in pool:
+            if per_file[item["_file"]] >= ROUND2_CAP[folder]:
+                continue
+            per_file[item["_file"]] += 1
+            rows.append({"id": item["id"], "folder": folder, "file": item["_file"], "split": "train",
+                         "sha256": hashlib.sha256(view_of(item).encode()).hexdigest(), "round": args.round})
+            taken += 1
+            if taken == ROUND2_QUOTA[folder]:
+                break
+    doubles = {r["id"] for r in rng.sample(rows, k=len(rows) // 10)}
+    for r in rows:
+        r["double"] = r["id"] in doubles
+    with open(args.selection, "a", encoding="utf-8") as handle:
+        for r in rows:
+            handle.write(json.dumps(r) + "\n")
+    counts = defaultdict(int)
+    for r in rows:
+        counts[r["folder"]] += 1
+    print(dict(counts), "double:", len(doubles))
+
+
 def _write_work(path: Path, items: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         for item in items:
@@ -83,7 +125,8 @@ def _write_work(path: Path, items: list[dict]) -> None:
 def cmd_batches(args) -> None:
     """Deal documents to N annotators, balanced by characters; doubles go to two."""
     corpus = {i["id"]: i for items in read_corpus(Path(args.corpus)).values() for i in items}
-    plan = [json.loads(l) for l in open(args.selection, encoding="utf-8")]
+    plan = [r for r in (json.loads(l) for l in open(args.selection, encoding="utf-8"))
+            if r.get("round", 1) == args.round]
     n = args.annotators
     load = [0] * n
     work: list[list[dict]] = [[] for _ in range(n)]
@@ -185,7 +228,7 @@ def cmd_import(args) -> None:
     by_folder: dict[str, list[dict]] = defaultdict(list)
     n_problems = 0
     rows = []
-    for path in sorted(Path(args.inputs).glob("A*-*.jsonl")):
+    for path in sorted(Path(args.inputs).glob("*-*.jsonl")):
         annotator = path.name.split("-")[0]
         annotator = "adjudicated" if annotator == "ADJ" else annotator
         for doc_id, row in read_annotations([str(path)]).items():
@@ -332,11 +375,17 @@ def main() -> None:
     s.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     s.add_argument("--out", default=str(REPO / "annotations" / "selection.jsonl"))
     s.set_defaults(fn=cmd_select)
+    s = sub.add_parser("extend")
+    s.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    s.add_argument("--selection", default=str(REPO / "annotations" / "selection.jsonl"))
+    s.add_argument("--round", type=int, default=2)
+    s.set_defaults(fn=cmd_extend)
     s = sub.add_parser("batches")
     s.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     s.add_argument("--selection", default=str(REPO / "annotations" / "selection.jsonl"))
     s.add_argument("--annotators", type=int, default=8)
     s.add_argument("--batch-size", type=int, default=60)
+    s.add_argument("--round", type=int, default=1)
     s.add_argument("--out", required=True)
     s.set_defaults(fn=cmd_batches)
     s = sub.add_parser("calib")

@@ -220,7 +220,7 @@ class Extractor:
         from ingest.extract.metadata import structured_facts
         return structured_facts(doc, Extraction(doc.id, list(entities.values()), rels))
 
-    def extract_many(self, docs: Iterable[Document], workers: int = 1, batch_size: int = 32):
+    def extract_many(self, docs: Iterable[Document], workers: int = 1, batch_size: int = 128):
         """Yield one Extraction per document, in order; a failing document yields an
         empty Extraction with ``error`` set."""
         if workers <= 1:
