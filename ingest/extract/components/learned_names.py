@@ -31,6 +31,10 @@ from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of, titleish
 
 MAX_TOKENS = 12   # longer spans are titles; the recogniser's long non-Paper spans are run-ons
+# never a name on their own, whatever the recogniser says
+FUNCTION_WORDS = frozenset("""a an the this that these those it its we our they their he she you i of in on
+for to with by from as at and or but not is are was were be been has have had do does did can will""".split())
+_SOFTWARE_HEADS = {"library", "libraries", "toolkit", "framework", "package", "tool", "stack", "backend"}
 
 
 class LearnedNames:
@@ -45,24 +49,33 @@ class LearnedNames:
         kind = meta(doc).get("kind", "newsletter")
         cue_typer = self.nlp.get_pipe("mlkg_names_v1") if "mlkg_names_v1" in self.nlp.pipe_names else None
         model: list[Mention] = []
+        generic_spans = doc.user_data.get("mlkg_generic_spans") or ()
         for ent in doc.ents:
             n = ent.end - ent.start
             if ent.label_ != "Paper" and n > MAX_TOKENS:
                 continue
             text = span_text(doc, ent.start, ent.end)
-            if not any(ch.isalnum() for ch in text) or self.catalog.is_generic(text):
+            if not any(ch.isalnum() for ch in text) or self.catalog.is_generic(text) \
+                    or text.lower() in FUNCTION_WORDS:
                 continue
             if ent.label_ == "Paper" and not self._title_like(doc, ent, text):
                 continue
             if self._written_lowercase_elsewhere(doc, ent, text):
                 continue
+            if any(a <= ent.start and ent.end <= b for a, b in generic_spans):
+                continue        # inside a phrase the rules found generic ("Google I/O")
             label = ent.label_
-            if label in {"Architecture", "Library", "Dataset"} and cue_typer is not None:
+            known = self.catalog.lookup(text)
+            if known and label not in {e.label for e in known}:
+                label = known[0].label      # the catalog's type for a name it knows
+            elif label in {"Architecture", "Library", "Dataset"} and cue_typer is not None:
                 # an explicit cue next to the name ("X - visualization library", "X dataset")
                 # types it, as it types the rules' own candidates
                 label = cue_typer._type(doc, ent.start, ent.end, kind) or label
                 if label not in {"Architecture", "Library", "Dataset"}:
                     label = ent.label_
+                if label == "Architecture" and self._base_of_software(doc, ent.end):
+                    label = "Library"
             model.append(Mention(ent.start, ent.end, label, "model", name=text, confidence=0.6))
         if self.gate:
             # support comes from every recognised span, also those not kept as mentions
@@ -127,6 +140,14 @@ class LearnedNames:
                 return True
             at = full.find(low, at + 1)
         return False
+
+    @staticmethod
+    def _base_of_software(doc, end: int) -> bool:
+        """"a TorchLite based library": what software is based on is software."""
+        words = [t.lower_ for t in doc[end:end + 4]]
+        if not words or words[0].lstrip("-") != "based":
+            return False
+        return any(w in _SOFTWARE_HEADS for w in words[1:])
 
     @staticmethod
     def _name_linking_paper(doc, m: Mention) -> bool:

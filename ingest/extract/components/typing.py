@@ -4,8 +4,8 @@
    people > catalog > cue > shape), then the longer span.
 2. "Long Name (ABBR)" → one mention with ABBR as alias (either side may be typed).
 3. "X benchmark/dataset" after a non-Dataset mention → a Dataset mention.
-4. Untyped mentions take the type of a typed sibling in a coordination
-   ("A, B, and C"); strongly name-shaped leftovers get the document kind's
+4. Untyped mentions, and the recogniser's, take the type of a typed sibling in a
+   coordination ("A, B, and C"); strongly name-shaped leftovers get the document kind's
    default type; the rest are dropped.
 5. The item subject: the title's short name, the first linked/bold name, or the
    first non-organisation mention; "It", "the library", "this model" … at the
@@ -124,6 +124,13 @@ class EntityTyper:
             for (a, b), gap in zip(zip(ms, ms[1:]), gaps):
                 if len(gap) > 12 or not _COORD.match(gap):
                     continue
+                # the recogniser's type yields to a coordinated sibling typed by the catalog or
+                # a cue ("both JaxLib and TorchLite"): siblings share a type
+                for x, y in ((a, b), (b, a)):
+                    if x.source == "model" and y.source in {"catalog", "cue", "link"} and x.label != y.label \
+                            and y.label in {"Architecture", "Library", "Dataset"} \
+                            and x.label in {"Architecture", "Library", "Dataset"}:
+                        x.label = y.label
                 if a.label is None and b.label is not None and b.label not in {"Paper", "Person"}:
                     a.label = b.label
                 elif b.label is None and a.label is not None and a.label not in {"Paper", "Person"}:
