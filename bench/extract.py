@@ -147,6 +147,15 @@ def main() -> None:
     # all its threads) is steadier on a shared machine but counts a multi-threaded BLAS
     # in the reference as its summed thread time
 
+    print("cost per component (one document at a time, first 1,500 documents):")
+    for name, seconds in component_seconds(extractor, mdocs[:1500]):
+        print(f"  {name:<26}{seconds:8.2f} s")
+    made = [d for d in (extractor._make_doc(x) for x in mdocs[:1500]) if d is not None]
+    t0 = time.perf_counter()
+    for _ in extractor.nlp.get_pipe("mlkg_ner").pipe(made, batch_size=128) if "mlkg_ner" in extractor.nlp.pipe_names else ():
+        pass
+    print(f"  {'mlkg_ner, batched (128)':<26}{time.perf_counter() - t0:8.2f} s")
+
     rss_docs = [Document(f"r{i}", kind, text, title=title)
                 for i, (kind, text, title) in zip(range(args.rss_docs), _cycle(docs))]
     for _ in extractor.extract_many(rss_docs):
@@ -162,6 +171,20 @@ def timed_extraction(extractor, docs, tokens: int) -> tuple[float, float, int, i
         n_ent += len(ex.entities)
         n_rel += len(ex.relations)
     return tokens / (time.perf_counter() - t0), tokens / (time.process_time() - c0), n_ent, n_rel
+
+
+def component_seconds(extractor, docs) -> list[tuple[str, float]]:
+    """Wall time of each pipeline component over ``docs``, one document at a time."""
+    spent: dict[str, float] = {}
+    for d in docs:
+        sdoc = extractor._make_doc(d)
+        if sdoc is None:
+            continue
+        for name, proc in extractor.nlp.pipeline:
+            t0 = time.perf_counter()
+            sdoc = proc(sdoc)
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+    return list(spent.items())
 
 
 def _cycle(items):

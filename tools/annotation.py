@@ -16,7 +16,6 @@ Run as ``python tools/annotation.py SUBCOMMAND --help``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import sys
@@ -28,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from ingest.extract.training.corpus import FOLDERS, HELDOUT_SOURCES, read_corpus  # noqa: E402,F401
 from ingest.extract.training.standoff import (  # noqa: E402
-    ENTITY_TYPES, RELATION_TYPES, find_spans, view_of)
+    ENTITY_TYPES, RELATION_TYPES, find_spans, sha256, view_of)
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "training"
 TRAIN_QUOTA = {"newsletter-style": 660, "arxiv": 430, "docs": 270, "lists": 170}
@@ -58,7 +57,7 @@ def cmd_select(args) -> None:
                     break
             for item in taken:
                 rows.append({"id": item["id"], "folder": folder, "file": item["_file"], "split": split,
-                             "sha256": hashlib.sha256(view_of(item).encode()).hexdigest()})
+                             "sha256": sha256(view_of(item))})
     # ~10 % of documents go to a second annotator
     doubles = {r["id"] for r in rng.sample(rows, k=len(rows) // 10)}
     for r in rows:
@@ -99,7 +98,7 @@ def cmd_extend(args) -> None:
                 continue
             per_file[item["_file"]] += 1
             rows.append({"id": item["id"], "folder": folder, "file": item["_file"], "split": "train",
-                         "sha256": hashlib.sha256(view_of(item).encode()).hexdigest(), "round": args.round})
+                         "sha256": sha256(view_of(item)), "round": args.round})
             taken += 1
             if taken == ROUND2_QUOTA[folder]:
                 break
@@ -336,6 +335,24 @@ def cmd_agree(args) -> None:
         e, r = scoring.table("entity", ent, False), scoring.table("relation", rel, False)
         (ep, er, ef), (rp, rr, rf) = scoring.prf(e), scoring.prf(r)
         print(f"| {folder} | {len(gold)} | {ep:.3f} / {er:.3f} / {ef:.3f} | {rp:.3f} / {rr:.3f} / {rf:.3f} |")
+    # a single annotator against the adjudicated record: the quality of documents annotated once
+    gold, pred = {}, {}
+    for doc_id in pairs:
+        adj = raw.get((doc_id, "adjudicated"))
+        if adj is None:
+            continue
+        for d in pairs[doc_id]:
+            one = raw[(doc_id, d.annotator)]
+            gold[f"{doc_id}|{d.annotator}"] = _as_gold(adj)
+            pred[f"{doc_id}|{d.annotator}"] = {"entities": [{"name": e["name"], "type": e["label"]}
+                                                            for e in one["entities"] if not e["optional"]],
+                                               "relations": one["relations"]}
+    if gold:
+        ent, rel, _s, _m = scoring.score(gold, pred, 0)
+        (ep, er, ef), (rp, rr, rf) = (scoring.prf(scoring.table("e", ent, False)),
+                                      scoring.prf(scoring.table("r", rel, False)))
+        print(f"\nsingle annotator vs adjudicated ({len(gold) // 2} documents): entity {ep:.3f} / {er:.3f} / {ef:.3f}, "
+              f"relation {rp:.3f} / {rr:.3f} / {rf:.3f}")
     if args.disagreements:
         with open(args.disagreements, "w", encoding="utf-8") as handle:
             for doc_id, (a, b) in sorted(pairs.items()):

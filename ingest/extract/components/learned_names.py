@@ -71,46 +71,38 @@ class LearnedNames:
             elif label in {"Architecture", "Library", "Dataset"} and cue_typer is not None:
                 # an explicit cue next to the name ("X - visualization library", "X dataset")
                 # types it, as it types the rules' own candidates
-                label = cue_typer._type(doc, ent.start, ent.end, kind) or label
+                label = cue_typer.cue_type(doc, ent.start, ent.end, kind) or label
                 if label not in {"Architecture", "Library", "Dataset"}:
                     label = ent.label_
                 if label == "Architecture" and self._base_of_software(doc, ent.end):
                     label = "Library"
             model.append(Mention(ent.start, ent.end, label, "model", name=text, confidence=0.6))
-        if self.gate:
-            # support comes from every recognised span, also those not kept as mentions
-            # (an over-long Paper span still says "there is a name here")
-            label_at: dict[int, str] = {}
-            for ent in doc.ents:
-                for k in range(ent.start, ent.end):
-                    label_at[k] = ent.label_
-            kept, overridden = [], set()
-            for m in found:
-                if m.source == "link" and m.label == "Paper" and self._name_linking_paper(doc, m):
-                    # "[Cylinder3D](arxiv link)": a model's name linking to its paper
-                    labels = {label_at.get(k) for k in range(m.start, m.end)} - {None}
-                    if labels and "Paper" not in labels:
-                        continue
-                gated = m.source in self.gate and not (m.source == "title" and kind == "arxiv")
-                if m.source in self.rules_first and not gated:
-                    # where the recogniser saw a name too, the rule's boundary and type stand;
-                    # an untyped guess takes the recogniser's type
-                    labels = [label_at[k] for k in range(m.start, m.end) if k in label_at]
-                    if labels:
-                        if m.label is None:
-                            m.label = max(set(labels), key=labels.count)
-                        overridden.update(range(m.start, m.end))
-                if gated:
-                    labels = [label_at[k] for k in range(m.start, m.end) if k in label_at]
-                    if not labels:
-                        continue
+        # support comes from every recognised span, also those not kept as mentions
+        # (an over-long Paper span still says "there is a name here")
+        label_at: dict[int, str] = {}
+        for ent in doc.ents:
+            for k in range(ent.start, ent.end):
+                label_at[k] = ent.label_
+        kept, overridden = [], set()
+        for m in found:
+            if m.source == "link" and m.label == "Paper" and self._name_linking_paper(doc, m):
+                # "[Cylinder3D](arxiv link)": a model's name linking to its paper
+                labels = {label_at.get(k) for k in range(m.start, m.end)} - {None}
+                if labels and "Paper" not in labels:
+                    continue
+            gated = m.source in self.gate and not (m.source == "title" and kind == "arxiv")
+            if gated or m.source in self.rules_first:
+                labels = [label_at[k] for k in range(m.start, m.end) if k in label_at]
+                if not labels and gated:
+                    continue                # a weak guess the recogniser does not vouch for
+                if labels:
+                    # the rule's boundary and type stand; an untyped guess takes the recogniser's
                     if m.label is None:
                         m.label = max(set(labels), key=labels.count)
-                    # a vouched-for guess keeps the boundary and type its cue gave it
                     overridden.update(range(m.start, m.end))
-                kept.append(m)
-            found[:] = kept
-            model = [m for m in model if not any(k in overridden for k in range(m.start, m.end))]
+            kept.append(m)
+        found[:] = kept
+        model = [m for m in model if not any(k in overridden for k in range(m.start, m.end))]
         found.extend(model)
         return doc
 
@@ -130,13 +122,13 @@ class LearnedNames:
     def _written_lowercase_elsewhere(doc, ent, text: str) -> bool:
         """"Sparse Routing helps. We use sparse routing …": capitalised only where a
         sentence starts, so an ordinary phrase (the rules' test for generic words)."""
-        if text.islower() or text.lower() == text:
-            return False
         low = text.lower()
+        if low == text:
+            return False
         full = text_of(doc)
         at = full.find(low)
         while at >= 0:
-            if full[at:at + len(low)] == low and at != doc[ent.start].idx:
+            if at != doc[ent.start].idx:
                 return True
             at = full.find(low, at + 1)
         return False

@@ -255,7 +255,7 @@ class NameFinder:
                 self._common(texts[k]) or self.generic(texts[k]) for k in range(i, j - 1)):
             return      # "Graph Attention Network" style generic descriptions
         sent_initial = starts[i] or (i > 0 and texts[i - 1] in {"•", "*", "-", "1."})
-        label = self._type(doc, i, j, kind)
+        label = self.cue_type(doc, i, j, kind)
         if label is None:
             label = self._suffix_type(texts[j - 1], strong)
         if label is None and not strong and sent_initial:
@@ -280,7 +280,8 @@ class NameFinder:
             return "Library"
         return None
 
-    def _type(self, doc, i, j, kind) -> str | None:
+    def cue_type(self, doc, i, j, kind) -> str | None:
+        """The type an explicit cue around tokens i..j gives (also used for the recogniser's names)."""
         texts = doc.user_data["mlkg_texts"]
         starts = doc.user_data["mlkg_starts"]
         shapes = doc.user_data["mlkg_shapes"]

@@ -16,6 +16,7 @@ archive trained by ``python -m ingest.extract.training relations``.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import zlib
 from dataclasses import dataclass
@@ -99,8 +100,29 @@ def candidate_pairs(doc, ms: list[Mention], subject: int | None) -> list[Candida
     return out
 
 
+class _Between:
+    """The labelled mentions lying between two token offsets, found by bisection over
+    the mentions sorted by start (a scan of every mention per pair was cubic per doc)."""
+
+    def __init__(self, ms: list[Mention]):
+        order = sorted((m.start, i) for i, m in enumerate(ms) if m.label)
+        self.starts = [st for st, _ in order]
+        self.index = [i for _, i in order]
+        self.ms = ms
+
+    def __call__(self, start: int, end: int) -> list[Mention]:
+        k = bisect.bisect_left(self.starts, start)
+        found = []
+        while k < len(self.starts) and self.starts[k] < end:
+            i = self.index[k]
+            if self.ms[i].end <= end:
+                found.append(i)
+            k += 1
+        return [self.ms[i] for i in sorted(found)]     # in mention order, as features were trained
+
+
 def pair_features(doc, ms: list[Mention], c: Candidate, kind: str, texts: list[str],
-                  coref_sents: set[int]) -> list[str]:
+                  coref_sents: set[int], labelled_between: _Between | None = None) -> list[str]:
     h, t = ms[c.head], ms[c.tail]
     lp = f"{h.label}>{t.label}"
     first, second = (h, t) if h.start <= t.start else (t, h)
@@ -139,7 +161,7 @@ def pair_features(doc, ms: list[Mention], c: Candidate, kind: str, texts: list[s
             f.append(f"short={'_'.join(words)}|lp={lp}|o={order}")
     else:
         f.append(f"adjacent|lp={lp}|o={order}")
-    inside = [m for m in ms if first.end <= m.start and m.end <= second.start and m.label]
+    inside = (labelled_between or _Between(ms))(first.end, second.start)
     f.append(f"nb={min(len(inside), 3)}|lp={lp}")
     for m in inside[:4]:
         f.append(f"bm={m.label}|lp={lp}")
@@ -184,10 +206,12 @@ def doc_candidates(doc):
     info = meta(doc)
     texts = doc.user_data.get("mlkg_texts") or [t.text for t in doc]
     subject = doc.user_data.get("mlkg_subject")
-    coref_sents = {_sentence_of(doc, Mention(s, e, None, "coref")) for s, e, _ in doc.user_data.get("mlkg_coref", [])}
+    index = doc.user_data.get("mlkg_sent_index") or []
+    coref_sents = {index[s] if s < len(index) else 0 for s, _e, _m in doc.user_data.get("mlkg_coref", [])}
     cands = candidate_pairs(doc, ms, subject)
     kind = info.get("kind", "newsletter")
-    return ms, cands, [pair_features(doc, ms, c, kind, texts, coref_sents) for c in cands]
+    labelled_between = _Between(ms)
+    return ms, cands, [pair_features(doc, ms, c, kind, texts, coref_sents, labelled_between) for c in cands]
 
 
 class RelationModel:

@@ -42,7 +42,8 @@ def pretrain_text(corpus: Path, out: Path) -> int:
     return n
 
 
-def pretrain(corpus: Path, out: Path = PRETRAINED, epochs: int | None = None) -> Path:
+def pretrain(corpus: Path, out: Path = PRETRAINED, epochs: int | None = None,
+             settings: dict | None = None) -> Path:
     from spacy.training.pretrain import pretrain as spacy_pretrain
     from spacy.util import load_config
     import ingest.extract.training.registry  # noqa: F401
@@ -50,7 +51,7 @@ def pretrain(corpus: Path, out: Path = PRETRAINED, epochs: int | None = None) ->
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.jsonl"
         pretrain_text(corpus, raw)
-        overrides = {"paths.raw_text": str(raw)}
+        overrides = {**(settings or {}), "paths.raw_text": str(raw)}
         if epochs:
             overrides["pretraining.max_epochs"] = epochs
         config = load_config(HERE / "ner.cfg", overrides=overrides, interpolate=True)
@@ -61,10 +62,10 @@ def pretrain(corpus: Path, out: Path = PRETRAINED, epochs: int | None = None) ->
 
 
 def train_ner(annotations: Path, corpus: Path, out: Path, steps: int | None, limit: int = 0,
-              fraction: float = 1.0, init_tok2vec: Path | None = None) -> Path:
+              fraction: float = 1.0, init_tok2vec: Path | None = None, settings: dict | None = None) -> Path:
     from spacy.cli.train import train as spacy_train
     import ingest.extract.training.registry  # noqa: F401  (registers reader + tokenizer)
-    overrides = {"paths.annotations": str(annotations), "paths.corpus": str(corpus)}
+    overrides = {**(settings or {}), "paths.annotations": str(annotations), "paths.corpus": str(corpus)}
     if init_tok2vec is not None and init_tok2vec.exists():
         overrides["paths.init_tok2vec"] = str(init_tok2vec)
     if steps is not None:
@@ -97,6 +98,9 @@ def main(argv=None) -> None:
     p.add_argument("--steps", type=int, default=None, help="NER training steps (default: the config's)")
     p.add_argument("--pretrain-epochs", type=int, default=None, help="(default: the config's)")
     p.add_argument("--no-pretrain", action="store_true", help="train the NER from random weights")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a setting of ner.cfg for pretraining and training, e.g. "
+                        "components.tok2vec.model.encode.width=128 (experiments)")
     p.add_argument("--pretrained", type=Path, default=PRETRAINED,
                    help="where `pretrain` writes, and `ner` reads, the pretrained tok2vec weights")
     p.add_argument("--limit", type=int, default=0, help="use only the first N documents (smoke runs)")
@@ -104,11 +108,16 @@ def main(argv=None) -> None:
                    help="train on this share of the training documents (learning curve)")
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    settings = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        settings[key] = int(value) if value.lstrip("-").isdigit() else value
     init = None if args.no_pretrain else args.pretrained
     if args.what in ("pretrain", "all") and not args.no_pretrain:
-        pretrain(args.corpus, args.pretrained, args.pretrain_epochs)
+        pretrain(args.corpus, args.pretrained, args.pretrain_epochs, settings)
     if args.what in ("ner", "all"):
-        train_ner(args.annotations, args.corpus, args.out / "ner", args.steps, args.limit, args.fraction, init)
+        train_ner(args.annotations, args.corpus, args.out / "ner", args.steps, args.limit, args.fraction, init,
+                  settings)
     if args.what in ("relations", "all"):
         from ingest.extract.training.train_relations import train_relations
         train_relations(args.annotations, args.corpus, args.out / "relations.npz", limit=args.limit,
