@@ -11,23 +11,17 @@ weights are then refitted on the whole training split.
 """
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import numpy
 
-from ingest.extract.components.relation_model import (CLASSES, N_FEATURES, _ALLOWED, doc_candidates,
-                                                      hash_features)
+from ingest.extract.components.relation_model import (CLASSES, N_FEATURES, _ALLOWED, RelationWeights,
+                                                      doc_candidates, hash_features)
+from ingest.extract.scoring import norm   # the scorer's name key
 from ingest.extract.training.examples import PreparedDoc, document_of, load_prepared
 from ingest.extract.training.registry import in_dev_slice, in_fraction
 
 SEED = 13
-
-
-def norm(name: str) -> str:
-    """The scorer's name key: case folded, letters and digits only."""
-    text = unicodedata.normalize("NFKD", name).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _gold_names(doc: PreparedDoc) -> dict[str, str]:
@@ -43,7 +37,6 @@ def _mention_entity(doc: PreparedDoc, m, keys: dict[str, str]) -> str | None:
         g = keys.get(norm(surface))
         if g is not None:
             return g
-    # a mention that overlaps an annotated span of the same type names that entity
     return None
 
 
@@ -84,8 +77,12 @@ def _matrix(X):
 
 def _fit(X, y):
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
     clf = LogisticRegression(C=0.5, max_iter=400, random_state=SEED)
-    clf.fit(_matrix(X), y)
+    # one BLAS thread: multi-threaded sums change with scheduling, and lbfgs carries the
+    # differences along, so two runs gave different weights
+    with threadpool_limits(limits=1):
+        clf.fit(_matrix(X), y)
     weights = numpy.zeros((len(CLASSES), N_FEATURES), dtype=numpy.float32)
     bias = numpy.full(len(CLASSES), -30.0, dtype=numpy.float32)   # classes never seen: never predicted
     if len(clf.classes_) == 2:     # binary: softmax over (0, z) is the fitted sigmoid
@@ -98,15 +95,12 @@ def _fit(X, y):
 
 
 def _predict(weights, bias, X, allowed):
+    """(best class, its probability) per candidate — the run-time computation."""
+    model = RelationWeights(weights, bias, 0.0)
     out = []
     for idx, types in zip(X, allowed):
-        scores = weights[:, idx].sum(axis=1) + bias
-        keep = [0] + [CLASSES.index(t) for t in types]
-        s = scores[keep]
-        e = numpy.exp(s - s.max())
-        p = e / e.sum()
-        k = int(numpy.argmax(p[1:])) + 1
-        out.append((keep[k], float(p[k])))
+        rtype, p = max(model.probabilities(idx, types).items(), key=lambda kv: kv[1])
+        out.append((CLASSES.index(rtype), p))
     return out
 
 
