@@ -170,14 +170,17 @@ def main() -> None:
                     held_learned = (ent, rel)
         ner_ent = recogniser_alone(held)
         print(line("held-out, the trained recogniser alone (no rules)", ner_ent, {}))
-        print("\n### Held-out per type (rules + learned; recogniser alone in brackets)\n")
-        print("| | type | P | R | F1 | tp | fp | fn |\n|---|---|---|---|---|---|---|---|")
+        print("\n### Held-out per type (rules + learned; last column: the recogniser alone)\n")
+        print("| | type | P | R | F1 | tp | fp | fn | recogniser alone P / R / F1 |\n"
+              "|---|---|---|---|---|---|---|---|---|")
         rows = per_type(*held_learned)
         for k, row in enumerate(rows):
             t = row.split(" | ")[1]
+            alone = ""
             if row.startswith("| entity") and t in ner_ent:
                 p, r, f = scoring.prf(ner_ent[t])
-                rows[k] = row + f" ({p:.2f} / {r:.2f} / {f:.2f})"
+                alone = f"{p:.2f} / {r:.2f} / {f:.2f}"
+            rows[k] = row + f" {alone} |"
         print("\n".join(rows))
         texts = [f"{d.title or ''}\n{d.text}" for d in read_docs_jsonl(held)]
         ablated = tmp / "catalog"
