@@ -33,6 +33,9 @@ from ingest.extract.components import (catalog_matcher, learned_names, links, na
 MAX_CHARS = 100_000  # longer texts are truncated (a 5 MB document still yields a result)
 
 
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+
+
 def build_pipeline(catalog_dir: str | None = None, learned: bool = True,
                    models_dir: str | None = None) -> Language:
     """The extraction pipeline. ``learned`` adds the trained entity recogniser and
@@ -55,9 +58,6 @@ def build_pipeline(catalog_dir: str | None = None, learned: bool = True,
     if learned and (models / "relations.npz").exists():
         nlp.add_pipe("mlkg_relation_model_v1", config={"model_path": str(models / "relations.npz")})
     return nlp
-
-
-MODELS_DIR = Path(__file__).resolve().parent / "models"
 
 
 def load_ner(path: str) -> Language:
