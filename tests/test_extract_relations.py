@@ -36,8 +36,6 @@ def test_library_that_serves_models_such_as(ex):
     assert ("FastInfer", "IMPLEMENTS", "LLaMA") in r
 
 
-@pytest.mark.xfail(strict=True, reason="known gap since the trained recogniser: it types this unseen "
-                   "name Architecture where the rules' document-level default said Library (issue 14 note)")
 def test_library_based_on_paper(ex):
     r = rels(ex, '* NetSearchy - AutoML library for Keras based on "[Morphing Networks for Efficient Architecture Search](https://arxiv.org/abs/2001.00002)".',
              kind="list")

@@ -4,7 +4,10 @@
 Stages (each a registered, versioned spaCy component):
 tokenizer (tokenizer.py) → mlkg_sentences_v1 → mlkg_links_v1 → mlkg_catalog_v1 →
 mlkg_names_v1 → mlkg_typing_v1 (selection, typing, subject, coreference) →
-mlkg_relations_v1; then ingest.resolve clusters the mentions into entities.
+mlkg_relations_v1; with the trained models: mlkg_ner after the sentences,
+mlkg_learned_names_v1 before typing, mlkg_mention_scorer_v1 and
+mlkg_relation_model_v1 after the rule relations. Then ingest.resolve clusters the
+mentions into entities.
 """
 from __future__ import annotations
 
@@ -27,8 +30,8 @@ from ingest.extract.tokenizer import make_tokenizer
 from ingest.resolve import Resolver
 
 # importing registers the components
-from ingest.extract.components import (catalog_matcher, learned_names, links, names,  # noqa: F401
-                                       relation_model, relations, sentences, typing)
+from ingest.extract.components import (catalog_matcher, learned_names, links, mention_scorer,  # noqa: F401
+                                       mention_typing, names, relation_model, relations, sentences)
 
 MAX_CHARS = 100_000  # longer texts are truncated (a 5 MB document still yields a result)
 
@@ -55,6 +58,9 @@ def build_pipeline(catalog_dir: str | None = None, learned: bool = True,
         nlp.add_pipe("mlkg_learned_names_v1")
     nlp.add_pipe("mlkg_typing_v1", config={"catalog_dir": catalog_dir})
     nlp.add_pipe("mlkg_relations_v1")
+    if learned and (models / "mentions.npz").exists():
+        nlp.add_pipe("mlkg_mention_scorer_v1", config={"catalog_dir": catalog_dir,
+                                                      "model_path": str(models / "mentions.npz")})
     if learned and (models / "relations.npz").exists():
         nlp.add_pipe("mlkg_relation_model_v1", config={"model_path": str(models / "relations.npz")})
     return nlp
@@ -112,11 +118,13 @@ def _newsletter_title(text: str, info: dict) -> None:
             and len(m.group(1).split()) >= 4:
         info["title_span"] = (m.start(1), m.end(1))
         info["title"] = m.group(1).strip()
+        info["title_cue"] = "heading"
         return
     m = re.match(r"^\s*(.{10,160}?)\s+(?:is|was)\s+(?:an?|the)\s+(?:\w+\s+){0,3}?(?:paper|compilation|survey|study|report|preprint|article)\b", text)
     if m and titleish(m.group(1)) and "," not in m.group(1):
         info["title_span"] = (m.start(1), m.end(1))
         info["title"] = m.group(1).strip()
+        info["title_cue"] = "is-a-paper"
 
 
 class Extractor:

@@ -75,7 +75,9 @@ def _redundant_rules(rules: dict, prefix_search, suffix_search, infix_finditer) 
 
 def make_tokenizer(nlp: English) -> Tokenizer:
     prefixes = list(nlp.Defaults.prefixes) + [r"\*\*", r"\*", r"`"]
-    suffixes = list(nlp.Defaults.suffixes) + [r"\*\*", r"\*", r"`", r"'s", r"’s"]
+    # a full stop after a name ending in a capital: "on ADE20K.", "than ViT." (spaCy's own
+    # rule splits it only after two capitals, keeping "U.S."-style abbreviations whole)
+    suffixes = list(nlp.Defaults.suffixes) + [r"\*\*", r"\*", r"`", r"'s", r"’s", r"(?<=[a-z0-9-][A-Z])\."]
     prefix_search = compile_prefix_regex(prefixes).search
     suffix_search = compile_suffix_regex(suffixes).search
     infix_finditer = compile_infix_regex(_infixes(nlp)).finditer

@@ -3,7 +3,7 @@ the rules' weaker guesses.
 
 The ``mlkg_ner`` component (spaCy NER trained on the annotated corpus) writes
 ``doc.ents``; this stage turns each into a :class:`Mention` with source ``model``.
-Selection (typing.py) then weighs them against the rules' candidates: links, author
+Selection (mention_typing.py) then weighs them against the rules' candidates: links, author
 lists and catalog names win where they overlap (high-precision overrides); a model
 name beats the cue and shape guesses, and a longer model name beats the catalog
 names inside it ("Focused Transformer" over "Transformer").
@@ -31,6 +31,7 @@ from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of, titleish
 
 MAX_TOKENS = 12   # longer spans are titles; the recogniser's long non-Paper spans are run-ons
+RECOGNISED = "mlkg_recognised"   # doc.spans key: the recogniser's names that passed the checks below
 # never a name on their own, whatever the recogniser says
 FUNCTION_WORDS = frozenset("""a an the this that these those it its we our they their he she you i of in on
 for to with by from as at and or but not is are was were be been has have had do does did can will""".split())
@@ -49,6 +50,7 @@ class LearnedNames:
         kind = meta(doc).get("kind", "newsletter")
         cue_typer = self.nlp.get_pipe("mlkg_names_v1") if "mlkg_names_v1" in self.nlp.pipe_names else None
         model: list[Mention] = []
+        accepted = []       # the recogniser's names this stage believes (doc.spans[RECOGNISED])
         generic_spans = doc.user_data.get("mlkg_generic_spans") or ()
         for ent in doc.ents:
             n = ent.end - ent.start
@@ -64,19 +66,23 @@ class LearnedNames:
                 continue
             if any(a <= ent.start and ent.end <= b for a, b in generic_spans):
                 continue        # inside a phrase the rules found generic ("Google I/O")
-            label = ent.label_
+            label, cue_id = ent.label_, ""
             known = self.catalog.lookup(text)
             if known and label not in {e.label for e in known}:
                 label = known[0].label      # the catalog's type for a name it knows
             elif label in {"Architecture", "Library", "Dataset"} and cue_typer is not None:
                 # an explicit cue next to the name ("X - visualization library", "X dataset")
                 # types it, as it types the rules' own candidates
-                label = cue_typer.cue_type(doc, ent.start, ent.end, kind) or label
+                cue_label, cue_id = cue_typer.cue(doc, ent.start, ent.end, kind)
+                label = cue_label or label
                 if label not in {"Architecture", "Library", "Dataset"}:
                     label = ent.label_
                 if label == "Architecture" and self._base_of_software(doc, ent.end):
                     label = "Library"
-            model.append(Mention(ent.start, ent.end, label, "model", name=text, confidence=0.6))
+            model.append(Mention(ent.start, ent.end, label, "model", name=text, confidence=0.6,
+                                 props={"cue": cue_id} if cue_id else {}))
+            accepted.append(ent)
+        doc.spans[RECOGNISED] = accepted
         # support comes from every recognised span, also those not kept as mentions
         # (an over-long Paper span still says "there is a name here")
         label_at: dict[int, str] = {}

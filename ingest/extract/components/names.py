@@ -26,11 +26,12 @@ _FUNC = {"of", "for", "in", "and", "the", "with", "to", "on", "a", "an", "from",
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
-# never a name on their own: counts and sizes (2D, 16-bit, 22.2x, 4-year-olds, 64K),
-# plural acronyms (LLMs, KVs, DAGs), metrics with a cut-off (top-1, pass@1, ROUGE-L),
-# accelerators (A100s, H100, V100)
+# never a name on their own: counts and sizes (2D, 16-bit, 22.2x, 4-year-olds, 64K,
+# 30fps) — a token that starts with a digit is a name only with two capitals among
+# three or more letters (3DSSD, 3DETR, 2D-TAN) —, plural acronyms (LLMs, KVs, DAGs),
+# metrics with a cut-off (top-1, pass@1, ROUGE-L), accelerators (A100s, H100, V100)
 _NOT_NAME = re.compile(
-    r"^\d"
+    r"^\d(?!(?=(?:[^A-Za-z]*[A-Za-z]){3})(?=(?:[^A-Z]*[A-Z]){2}))"
     r"|^[A-Z]{2,}s$"
     r"|^(?i:top|pass|rouge|bleu|hits|recall|precision|acc|f|mrr|ndcg|map)[-@]?(?:\d+|[lLnN])$"
     r"|^[AHVPKTL]\d{2,3}s?$|^(?:RTX|GTX)\d*"
@@ -255,9 +256,10 @@ class NameFinder:
                 self._common(texts[k]) or self.generic(texts[k]) for k in range(i, j - 1)):
             return      # "Graph Attention Network" style generic descriptions
         sent_initial = starts[i] or (i > 0 and texts[i - 1] in {"•", "*", "-", "1."})
-        label = self.cue_type(doc, i, j, kind)
+        label, cue_id = self.cue(doc, i, j, kind)
         if label is None:
             label = self._suffix_type(texts[j - 1], strong)
+            cue_id = "suffix" if label else ""
         if label is None and not strong and sent_initial:
             return
         conf = 0.75 if label else 0.5
@@ -267,7 +269,7 @@ class NameFinder:
                                     "cue_head": stripped > j or (j < len(texts) and texts[j].lower() in self.head_nouns
                                                                  and texts[j].lower() not in _NAME_HEADS),
                                     "name_head": texts[j - 1].lower() in _NAME_HEADS and j - i > 1,
-                                    "contains_catalog": contains_catalog},
+                                    "contains_catalog": contains_catalog, "cue": cue_id},
                              confidence=conf))
 
     @staticmethod
@@ -280,8 +282,9 @@ class NameFinder:
             return "Library"
         return None
 
-    def cue_type(self, doc, i, j, kind) -> str | None:
-        """The type an explicit cue around tokens i..j gives (also used for the recogniser's names)."""
+    def cue(self, doc, i, j, kind) -> tuple[str | None, str]:
+        """(type, cue id) of the explicit cue around tokens i..j, or (None, ""). Also
+        types the recogniser's names; the id says which cue fired (a mention-scorer feature)."""
         texts = doc.user_data["mlkg_texts"]
         starts = doc.user_data["mlkg_starts"]
         shapes = doc.user_data["mlkg_shapes"]
@@ -289,9 +292,9 @@ class NameFinder:
         last = texts[j - 1]
         if last in self.org_suffixes and j - i > 1:
             if not (kind == "arxiv" and last in {"AI"}):
-                return "Organization"
+                return "Organization", "org-suffix"
         if i > 0 and texts[i - 1].lower() == "the" and last.lower() == "team":
-            return "Organization"
+            return "Organization", "the-team"
         k = j
         while k < n and _SIZE.match(texts[k]):
             k += 1
@@ -304,38 +307,43 @@ class NameFinder:
                         texts[x] == "," and x + 1 < n and texts[x + 1].lower() in {"a", "an"}):
                     lab = self.scan_head(doc, x + 1, kind)
                     if lab in {"Library", "Architecture", "Dataset"}:
-                        return lab
+                        return lab, "from-org-is-a"
                     break
         if k < n:
             nxt = texts[k].lower()
             lab = self.head_label(nxt, kind)
             if lab in {"Library", "Architecture", "Dataset"} and not starts[k]:
-                return lab
+                return lab, "head-noun:" + nxt      # "X library" is a surer cue than "X methods"
             if nxt in {"is", "are", "was"} or (nxt == "," and k + 1 < n and texts[k + 1].lower() in {"a", "an", "the"}) \
                     or (nxt == "("):
                 lab = self.scan_head(doc, k + 1, kind)
                 if lab == "Paper":
-                    return None
+                    return None, ""
                 if lab:
-                    return lab
+                    return lab, "is-a"
+            if nxt in {"-", "–", "—", ":"} and (i == 0 or starts[i] or texts[i - 1] in _BULLETS):
+                # a list item "* GlimmerViz - visualization library for PyTorch"
+                lab = self.scan_head(doc, k + 1, kind, 6)
+                if lab in {"Library", "Architecture", "Dataset"}:
+                    return lab, "item-description"
             if nxt in {"'s", "’s"}:
                 lab = self.scan_head(doc, k + 1, kind, 6)
                 if lab == "Library" and kind != "arxiv":
-                    return "Organization"
+                    return "Organization", "possessive-org"
         if i > 0:
             prev = " ".join(texts[max(0, i - 4):i]).lower() + " "
             if _PREV_DATASET.search(prev):
-                return "Dataset"
+                return "Dataset", "prev-dataset"
             if _PREV_ARCH.search(prev):
-                return "Architecture"
+                return "Architecture", "prev-arch"
             if _PREV_FROM.search(prev) or (
                     kind != "arxiv" and _PREV_BY.search(prev)
                     and j < n and not texts[j][:1].isdigit()):
                 if not any(shapes[x] == 2 and not texts[x].isupper() for x in range(i, j)) \
                         and not (texts[i - 1].lower() == "by" and 2 <= j - i <= 4
                                  and all(_person_token(texts[x]) for x in range(i, j))):
-                    return "Organization"
-        return None
+                    return "Organization", "prev-from-by"
+        return None, ""
 
     def _title(self, doc, info, found, taken, kind):
         span_chars = info.get("title_span")

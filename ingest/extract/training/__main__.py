@@ -2,8 +2,10 @@
 
   python -m ingest.extract.training pretrain                 # spacy pretrain of the tok2vec on raw text
   python -m ingest.extract.training ner        [--steps N]   # spaCy NER (spacy train, ner.cfg)
+  python -m ingest.extract.training folds                    # recognisers each without one part (cross-fitting)
+  python -m ingest.extract.training mentions                 # mention scorer (mentions.npz), needs folds
   python -m ingest.extract.training relations                # relation model (relations.npz)
-  python -m ingest.extract.training all                      # all three: what `make train` runs
+  python -m ingest.extract.training all                      # all of them: what `make train` runs
 
 Fixed seeds; the held-out split is never read (examples.load_prepared reads the
 train split only). The shipped weights go to ingest/extract/models/.
@@ -11,6 +13,7 @@ train split only). The shipped weights go to ingest/extract/models/.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -84,6 +87,7 @@ def train_ner(annotations: Path, corpus: Path, out: Path, steps: int | None, lim
         nlp.remove_pipe("tok2vec")
         if out.exists():
             shutil.rmtree(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
         nlp.to_disk(out)
     return out
 
@@ -91,7 +95,7 @@ def train_ner(annotations: Path, corpus: Path, out: Path, steps: int | None, lim
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m ingest.extract.training", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=("pretrain", "ner", "relations", "all"))
+    p.add_argument("what", choices=("pretrain", "ner", "folds", "mentions", "relations", "all"))
     p.add_argument("--annotations", type=Path, default=REPO / "annotations")
     p.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "training")
     p.add_argument("--out", type=Path, default=MODELS)
@@ -103,6 +107,9 @@ def main(argv=None) -> None:
                         "components.tok2vec.model.encode.width=128 (experiments)")
     p.add_argument("--pretrained", type=Path, default=PRETRAINED,
                    help="where `pretrain` writes, and `ner` reads, the pretrained tok2vec weights")
+    p.add_argument("--folds-dir", type=Path, default=None,
+                   help="where `folds` writes, and `mentions` reads, the cross-fitted recognisers "
+                        "(default: build/folds)")
     p.add_argument("--limit", type=int, default=0, help="use only the first N documents (smoke runs)")
     p.add_argument("--fraction", type=float, default=1.0,
                    help="train on this share of the training documents (learning curve)")
@@ -111,13 +118,25 @@ def main(argv=None) -> None:
     settings = {}
     for item in args.set:
         key, _, value = item.partition("=")
-        settings[key] = int(value) if value.lstrip("-").isdigit() else value
+        try:                            # numbers as numbers, anything else as a string
+            settings[key] = json.loads(value)
+        except ValueError:
+            settings[key] = value
     init = None if args.no_pretrain else args.pretrained
     if args.what in ("pretrain", "all") and not args.no_pretrain:
         pretrain(args.corpus, args.pretrained, args.pretrain_epochs, settings)
     if args.what in ("ner", "all"):
         train_ner(args.annotations, args.corpus, args.out / "ner", args.steps, args.limit, args.fraction, init,
                   settings)
+    from ingest.extract.training.train_mentions import FOLDS, FOLDS_DIR, train_mentions
+    folds_dir = args.folds_dir or FOLDS_DIR
+    if args.what in ("folds", "all"):
+        for k in range(FOLDS):
+            train_ner(args.annotations, args.corpus, folds_dir / f"f{k}" / "ner", args.steps, args.limit,
+                      args.fraction, init, {**settings, "corpora.train.folds": FOLDS, "corpora.train.fold": k})
+    if args.what in ("mentions", "all"):
+        train_mentions(args.annotations, args.corpus, args.out / "mentions.npz", folds_dir, limit=args.limit,
+                       fraction=args.fraction)
     if args.what in ("relations", "all"):
         from ingest.extract.training.train_relations import train_relations
         train_relations(args.annotations, args.corpus, args.out / "relations.npz", limit=args.limit,

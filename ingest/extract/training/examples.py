@@ -35,6 +35,9 @@ class PreparedDoc:
     optional: list[Span] = field(default_factory=list)     # borderline: not taught either way
     relations: list[tuple[str, str, str]] = field(default_factory=list)
     source: dict = field(default_factory=dict)             # the corpus item
+    # every annotated entity: (label, name, surfaces, optional) — also the names that
+    # ``spans`` leaves out because they sit inside a longer one (a model in a title)
+    entities: list[tuple[str, str, frozenset, bool]] = field(default_factory=list)
 
 
 def document_of(item: dict) -> Document:
@@ -57,14 +60,15 @@ def prepare_annotated(doc: AnnotatedDoc, item: dict) -> PreparedDoc:
     from ingest.extract.pipeline import prepare   # late: the pipeline imports the components
     view = view_of(item)
     text, info = prepare(document_of(item))
-    spans, optional = [], []
+    spans, optional, entities = [], [], []
     for ent in doc.entities:
         surfaces = {view[s:e] for s, e in ent.spans}
+        entities.append((ent.label, ent.name, frozenset(surfaces), bool(ent.optional)))
         for surface in surfaces:
             for s, e in find_spans(text, surface):
                 (optional if ent.optional else spans).append(Span(s, e, ent.label, ent.name))
     return PreparedDoc(doc.id, str(item.get("kind") or "newsletter"), doc.split, doc.folder, text, info,
-                       _non_overlapping(spans), optional, list(doc.relations), item)
+                       _non_overlapping(spans), optional, list(doc.relations), item, entities)
 
 
 def load_prepared(annotations_dir: Path, corpus_dir: Path, splits=("train",),

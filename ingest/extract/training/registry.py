@@ -39,6 +39,12 @@ def in_fraction(doc_id: str, fraction: float) -> bool:
     return fraction >= 1.0 or zlib.crc32(("share:" + doc_id).encode()) % 1000 < fraction * 1000
 
 
+def in_fold(doc_id: str, folds: int) -> int:
+    """Which of ``folds`` fixed parts of the training split a document is in (for
+    cross-fitting: a recogniser trained without part k analyses part k as unseen text)."""
+    return zlib.crc32(("fold:" + doc_id).encode()) % folds
+
+
 def to_example(nlp: Language, doc: PreparedDoc) -> Example:
     pred = nlp.make_doc(doc.text)
     tags = offsets_to_biluo_tags(pred, [(s.start, s.end, s.label) for s in doc.spans])
@@ -52,18 +58,20 @@ def to_example(nlp: Language, doc: PreparedDoc) -> Example:
 
 @spacy.registry.readers("mlkg.annotated_corpus.v1")
 def create_reader(annotations_dir: str, corpus_dir: str, part: str = "train", dev_share: float = 0.1,
-                  substitute: float = 0.0, seed: int = 0, limit: int = 0, fraction: float = 1.0
-                  ) -> Callable[[Language], Iterator[Example]]:
+                  substitute: float = 0.0, seed: int = 0, limit: int = 0, fraction: float = 1.0,
+                  folds: int = 0, fold: int = -1) -> Callable[[Language], Iterator[Example]]:
     """``part`` = train (minus the dev slice) | dev (the dev slice). ``substitute`` is
     the chance that an entity's name is replaced, everywhere in its document, by an
     invented name of the same type — so the model learns context and shape, not a
-    list of names. Each epoch draws new names."""
+    list of names. Each epoch draws new names. ``folds``/``fold``: leave out training
+    part ``fold`` of ``folds`` (the cross-fitted recognisers of the mention scorer)."""
     epoch = [0]
 
     def read(nlp: Language) -> Iterator[Example]:
         docs = [d for d in _cached(annotations_dir, corpus_dir)
                 if in_dev_slice(d.id, dev_share) == (part == "dev")
-                and (part == "dev" or in_fraction(d.id, fraction))]
+                and (part == "dev" or in_fraction(d.id, fraction))
+                and not (folds and part == "train" and in_fold(d.id, folds) == fold)]
         if limit:
             docs = docs[:limit]
         rng = random.Random(seed * 1000 + epoch[0])
