@@ -342,7 +342,9 @@ class NameFinder:
                 if not any(shapes[x] == 2 and not texts[x].isupper() for x in range(i, j)) \
                         and not (texts[i - 1].lower() == "by" and 2 <= j - i <= 4
                                  and all(_person_token(texts[x]) for x in range(i, j))):
-                    return "Organization", "prev-from-by"
+                    # "a … library from Lyft" / "(from Meta AI)" vs any "from X"/"by X"
+                    return "Organization", ("artifact-from" if _ARTIFACT_FROM.search(prev) or _PREV_FROM.search(prev)
+                                            else "prev-from-by")
         return None, ""
 
     def _title(self, doc, info, found, taken, kind):
@@ -488,6 +490,8 @@ _PREV_DATASET = re.compile(r"(?:trained|pre-?trained|fine-?tuned|finetuned|evalu
 _PREV_ARCH = re.compile(r"(?:fine-?tune|finetune|pre-?train|pretraining|continue pretraining|fine-?tuning)\s+(?:the\s+|a\s+)?$")
 _PREV_FROM = re.compile(r"\(\s*from\s+(?:the\s+)?$")
 _PREV_BY = re.compile(r"\b(?:from|by)\s+(?:the\s+)?$")
+_ARTIFACT_FROM = re.compile(r"\b(?:library|toolkit|framework|package|tool|model|models|dataset|benchmark|"
+                            r"platform|engine|system)\s+(?:from|by|developed by|released by|built by)\s+(?:the\s+)?$")
 
 
 def _person_token(tok) -> bool:
