@@ -2,8 +2,9 @@
 
 Prints, for the internal held-out split (annotations/*.jsonl, split "heldout": whole
 sources no training run reads) and the dev files:
-  1. rules only vs. the shipped pipeline (rules + trained recogniser + relation model),
-     entity and relation P/R/F1, per type;
+  1. rules only vs. the shipped pipeline (rules + trained recogniser + mention scorer +
+     relation model) and the shipped pipeline without the mention scorer, entity and
+     relation P/R/F1, per type;
   2. the catalog ablation: every catalog entry whose name occurs in the evaluated
      documents left out — entity recall;
   3. the name-substitution probe: every non-Paper entity's names replaced, in text and
@@ -93,6 +94,14 @@ def recogniser_alone(gold_path: Path) -> dict:
     return ent
 
 
+def without_scorer(catalog_dir: str | None = None) -> Extractor:
+    """The shipped pipeline minus the mention scorer (what it costs and gives)."""
+    nlp = build_pipeline(catalog_dir)
+    if "mlkg_mention_scorer_v1" in nlp.pipe_names:
+        nlp.remove_pipe("mlkg_mention_scorer_v1")
+    return Extractor(nlp)
+
+
 def substitute(gold_path: Path, out: Path) -> dict[str, dict[str, str]]:
     """Consistently rename every non-Paper entity in text and gold; returns
     doc id → {invented name: label}."""
@@ -168,6 +177,9 @@ def main() -> None:
                 print(line(f"{name}, {label}", ent, rel))
                 if name == "held-out" and ex is learned:
                     held_learned = (ent, rel)
+        unscored = without_scorer()
+        ent, rel, _ = run(held, unscored)
+        print(line("held-out, rules + learned without the mention scorer", ent, rel))
         ner_ent = recogniser_alone(held)
         print(line("held-out, the trained recogniser alone (no rules)", ner_ent, {}))
         print("\n### Held-out per type (rules + learned; last column: the recogniser alone)\n")
@@ -187,11 +199,13 @@ def main() -> None:
         dropped = write_without_names(texts, ablated)
         print(f"\n## Catalog ablation on the held-out split ({dropped} catalog entries left out)\n")
         print("| run | ent P | ent R | ent F1 | rel P | rel R | rel F1 |\n|---|---|---|---|---|---|---|")
-        for label, lrn in (("rules only", False), ("rules + learned", True)):
-            ent, rel, _ = run(held, Extractor(build_pipeline(str(ablated), learned=lrn)))
+        for label, lrn in (("rules only", False), ("rules + learned", True), ("rules + learned, no scorer", None)):
+            ex = without_scorer(str(ablated)) if lrn is None else Extractor(build_pipeline(str(ablated), learned=lrn))
+            ent, rel, _ = run(held, ex)
             print(line(f"without catalog names, {label}", ent, rel))
         print("\n## Name-substitution probe (held-out, every non-Paper entity renamed)\n")
-        for label, ex in (("rules only", rules), ("rules + learned", learned)):
+        for label, ex in (("rules only", rules), ("rules + learned", learned),
+                          ("rules + learned, no scorer", unscored)):
             hit, total = probe(held, ex, tmp)
             print(f"- {label}: {hit}/{total} invented names found with the right type = {hit / max(total, 1):.3f}")
         if args.curve:
