@@ -12,8 +12,6 @@ about the item subject (DEVELOPED_BY).
 from __future__ import annotations
 
 import re
-import re._constants as _C
-import re._parser as _P
 from bisect import bisect_right
 from functools import lru_cache
 
@@ -40,203 +38,6 @@ _STOP = re.compile(r"[.;]")
 _norm = lru_cache(maxsize=1 << 16)(normalize_name)     # pure; names repeat across pairs and docs
 
 
-_INF = float("inf")
-_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT)
-_ZERO_WIDTH = (_C.AT, _C.ASSERT, _C.ASSERT_NOT)
-_CHARS = (_C.LITERAL, _C.NOT_LITERAL, _C.ANY, _C.IN)
-_WS = [c for c in range(0x3001) if chr(c).isspace()]   # what str.split() and re's \s use (U+3000 is the last)
-_NOT_WS_CATEGORIES = (_C.CATEGORY_WORD, _C.CATEGORY_DIGIT, _C.CATEGORY_NOT_SPACE)
-
-
-def _char_can_ws(op, av) -> bool:
-    """Can this one-character item match a whitespace character? (conservative: True if unsure)"""
-    if op is _C.LITERAL:
-        return chr(av).isspace()
-    if op is _C.IN:
-        if any(o is _C.NEGATE for o, _ in av):
-            return True
-        for o, a in av:
-            if o is _C.LITERAL:
-                if chr(a).isspace():
-                    return True
-            elif o is _C.RANGE:
-                if any(a[0] <= w <= a[1] for w in _WS):
-                    return True
-            elif o is _C.CATEGORY:
-                if a not in _NOT_WS_CATEGORIES:
-                    return True
-            else:
-                return True
-        return False
-    return True
-
-
-def _char_can_non_ws(op, av) -> bool:
-    """Can this one-character item match a non-whitespace character? (conservative)"""
-    if op is _C.LITERAL:
-        return not chr(av).isspace()
-    if op is _C.IN and not any(o is _C.NEGATE for o, _ in av):
-        return not all((o is _C.LITERAL and chr(a).isspace()) or (o is _C.CATEGORY and a is _C.CATEGORY_SPACE)
-                       for o, a in av)
-    return True
-
-
-def _pure(seq) -> bool:
-    """Every character this parsed sequence can match is non-whitespace."""
-    for op, av in seq:
-        if op in _ZERO_WIDTH:
-            continue
-        if op is _C.BRANCH:
-            if not all(_pure(alt) for alt in av[1]):
-                return False
-        elif op is _C.SUBPATTERN:
-            if not _pure(av[3]):
-                return False
-        elif op in _REPEATS:
-            if not _pure(av[2]):
-                return False
-        elif op in _CHARS:
-            if _char_can_ws(op, av):
-                return False
-        else:
-            return False
-    return True
-
-
-def _max_non_ws(seq):
-    """Upper bound on the non-whitespace characters one match of ``seq`` can consume."""
-    total = 0
-    for op, av in seq:
-        if op in _CHARS:
-            total += 1 if _char_can_non_ws(op, av) else 0
-        elif op in _ZERO_WIDTH:
-            pass
-        elif op is _C.BRANCH:
-            total += max(_max_non_ws(alt) for alt in av[1])
-        elif op is _C.SUBPATTERN:
-            total += _max_non_ws(av[3])
-        elif op in _REPEATS:
-            inner = _max_non_ws(av[2])
-            if inner:
-                total += _INF if av[1] == _C.MAXREPEAT else av[1] * inner
-        else:
-            return _INF
-    return total
-
-
-def _max_words(seq):
-    """Upper bound on the whitespace-separated words one match of ``seq`` can consume
-    (a run of items that only match non-whitespace is one word at most)."""
-    total = 0
-    in_word = False
-    for item in seq:
-        op, av = item
-        if op in _ZERO_WIDTH:
-            continue
-        if _pure([item]):
-            if not in_word:
-                total += 1
-                in_word = True
-            continue
-        in_word = False
-        if op in _CHARS:
-            total += 1 if _char_can_non_ws(op, av) else 0
-        elif op is _C.BRANCH:
-            total += max(_max_words(alt) for alt in av[1])
-        elif op is _C.SUBPATTERN:
-            total += _max_words(av[3])
-        elif op in _REPEATS:
-            inner = _max_words(av[2])
-            if inner:
-                if av[1] == _C.MAXREPEAT:
-                    return _INF
-                total += av[1] * inner
-        else:
-            return _INF
-    return total
-
-
-def _first_chars(seq, last=False):
-    """(F, blank) for a parsed sequence: F the lower-cased characters its match's first
-    (``last``: last) non-whitespace character can be (None = any), blank whether the match
-    can be all whitespace. Only ASCII and caseless characters are listed exactly."""
-    chars = set()
-    for op, av in (reversed(seq) if last else seq):
-        if op is _C.LITERAL:
-            c = chr(av)
-            if c.isspace():
-                continue
-            if c.isascii():
-                chars.add(c.lower())
-            elif c.lower() == c == c.upper():
-                chars.add(c)
-            else:
-                return None, True
-            return chars, False
-        if op in _ZERO_WIDTH:
-            continue
-        if op is _C.IN:
-            if any(o is _C.NEGATE for o, _ in av):
-                return None, True
-            blank = False
-            for o, a in av:
-                if o is _C.CATEGORY and a is _C.CATEGORY_SPACE:
-                    blank = True
-                elif o is _C.LITERAL:
-                    sub, sub_blank = _first_chars([(o, a)], last)
-                    if sub is None:
-                        return None, True
-                    chars |= sub
-                    blank = blank or sub_blank
-                else:
-                    return None, True
-            if not blank:
-                return chars, False
-            continue
-        if op is _C.BRANCH:
-            blank = False
-            for alt in av[1]:
-                sub, sub_blank = _first_chars(alt, last)
-                if sub is None:
-                    return None, True
-                chars |= sub
-                blank = blank or sub_blank
-        elif op is _C.SUBPATTERN:
-            sub, blank = _first_chars(av[3], last)
-            if sub is None:
-                return None, True
-            chars |= sub
-        elif op in _REPEATS:
-            sub, blank = _first_chars(av[2], last)
-            if sub is None:
-                return None, True
-            chars |= sub
-            blank = blank or av[0] == 0
-        else:
-            return None, True
-        if not blank:
-            return chars, False
-    return chars, True
-
-
-def _gap_bounds(rx):
-    """(max non-whitespace chars, max words) of a text ``rx.search`` can match in full, or
-    infinities when the pattern is not anchored at both ends (``^…$``, no MULTILINE).
-    ``$`` may also match before a final newline, which changes neither count."""
-    if rx.flags & re.MULTILINE:
-        return _INF, _INF, None, None
-    try:
-        items = list(_P.parse(rx.pattern, rx.flags))
-    except Exception:       # noqa: BLE001 - unknown syntax: no bound
-        return _INF, _INF, None, None
-    if len(items) < 2 or items[0] != (_C.AT, _C.AT_BEGINNING) or items[-1] != (_C.AT, _C.AT_END):
-        return _INF, _INF, None, None
-    first, _blank = _first_chars(items)
-    last, _blank = _first_chars(items, last=True)
-    return (_max_non_ws(items), _max_words(items),
-            None if first is None else frozenset(first), None if last is None else frozenset(last))
-
-
 @lru_cache(maxsize=4096)     # Enum lookups by value are slow; the schema is static
 def _ok(rtype: str, head_label: str, tail_label: str) -> bool:
     try:
@@ -259,25 +60,21 @@ class RelationFinder:
                                   "adjacent": bool(p.get("adjacent")), "nearest": bool(p.get("nearest")),
                                   "tail_label": p.get("tail_label")}))
         # per pattern: the tail labels any head label allows (for cues whose head is not
-        # known before the match) and gap bounds (non-whitespace chars, words)
+        # known before the match)
         labels = [label.value for label in Label]
         self._tails = []
-        self._bounds = []
         for rtype, _d, rx, *_rest in self.between:
             self._tails.append(frozenset(t for t in labels if any(_ok(rtype, h, t) for h in labels)))
-            self._bounds.append(_gap_bounds(rx))
         self._cands = {}
         self.subject_verbs = {k: re.compile(v, re.I) for k, v in cfg["subject_verbs"].items()}
         dc = load_json("relation_doc_cues.json")
         self.dc = {k: re.compile(v, re.I) for k, v in dc.items() if not k.startswith("_")}
 
-    def _candidates(self, left_label, right_label, adjacent, first, last):
-        """The cues whose relation the schema can allow between these endpoint labels and
-        that can start and end with the gap's first and last non-whitespace characters
-        (lower-cased ASCII, or None: unknown), in order, each with its gap bounds. A cue
-        left out either cannot match the gap or could only reach ``add`` with a (head,
-        tail) pair that ``_ok`` rejects, so it can never add a hit."""
-        key = (left_label, right_label, adjacent, first, last)
+    def _candidates(self, left_label, right_label, adjacent):
+        """The cues whose relation the schema can allow between these endpoint labels, in
+        order. A cue left out could only reach ``add`` with a (head, tail) pair that
+        ``_ok`` rejects, so it can never add a hit."""
+        key = (left_label, right_label, adjacent)
         cands = self._cands.get(key)
         if cands is not None:
             return cands
@@ -300,12 +97,7 @@ class RelationFinder:
                     continue
             elif not _ok(rtype, right_label, left_label):
                 continue
-            max_chars, max_words, firsts, lasts = self._bounds[k]
-            if first is not None and firsts is not None and first not in firsts:
-                continue
-            if last is not None and lasts is not None and last not in lasts:
-                continue
-            cands.append((pat, max_chars, max_words))
+            cands.append(pat)
         cands = tuple(cands)
         self._cands[key] = cands
         return cands
@@ -374,29 +166,14 @@ class RelationFinder:
                 for b in range(a + 1, min(len(slots), a + _REL_MAX_GAP)):
                     sa, sb = slots[a], slots[b]
                     gap = doc_text[e_chars[a]:s_chars[b]]
-                    gap_len = len(gap)
-                    if gap_len > 260:
+                    if len(gap) > 260:
                         break
-                    core = gap.strip()      # first and last non-whitespace characters
-                    first = core[:1]
-                    first = first.lower() if first and first.isascii() else None
-                    last = core[-1:]
-                    last = last.lower() if last and last.isascii() else None
-                    cands = self._candidates(s_labels[a], s_labels[b], b == a + 1, first, last)
+                    cands = self._candidates(s_labels[a], s_labels[b], b == a + 1)
                     if not cands:
                         continue
                     pre = None
                     post = None
-                    words = None
-                    for (rtype, direction, rx, conf, head_rule, pre_rx, verb_rx, flags), max_chars, max_words in cands:
-                        # exact pre-check: the cue is anchored at both ends, so it must consume
-                        # all the gap's non-whitespace characters and words
-                        if gap_len > max_chars or (gap_len + 1) // 2 > max_words:
-                            if words is None:
-                                words = gap.split()
-                                n_chars = sum(map(len, words))
-                            if n_chars > max_chars or len(words) > max_words:
-                                continue
+                    for rtype, direction, rx, conf, head_rule, pre_rx, verb_rx, flags in cands:
                         if not rx.search(gap):
                             continue
                         if pre is None and (pre_rx is not None or verb_rx is not None):
