@@ -32,7 +32,7 @@ demo: install
 # Retrain the shipped extractor models (ingest/extract/models) from the committed
 # annotations and the shared text (hash-checked): spacy pretrain, spacy train (NER),
 # two cross-fitted NERs (build/folds), the mention scorer, then the relation model.
-# Fixed seeds; ~25 min on 2 cores; reproduces the shipped weights.
+# Fixed seeds; ~30 min on 2 cores; reproduces the shipped weights.
 CORPUS ?= ../shared/corpus/training
 train: install
 	$(PYTHON) -m ingest.extract.training all --corpus $(CORPUS)
