@@ -70,10 +70,20 @@ def _key(m: Mention) -> tuple[str, str]:
     return (m.label or "", re.sub(r"[^0-9a-z]", "", m.name.casefold()))
 
 
-def mention_features(doc, ms: list[Mention], catalog, cue_of=None) -> list[list[str]]:
-    """One list of feature strings per mention (hashed by the caller). ``cue_of(doc, i,
-    j, kind)`` → (type, cue id) is the names stage's reading of the explicit cue around
-    a span (``NameFinder.cue``), asked for every mention whatever proposed it."""
+def context_cues(doc, ms: list[Mention], cue_of) -> list[tuple[str | None, str]]:
+    """Per mention, the names stage's reading of the explicit cue around its span
+    (``NameFinder.cue``: (type, cue id), or (None, "")), whatever proposed it — read once,
+    for the features and for the protections."""
+    if cue_of is None:
+        return [(None, "")] * len(ms)
+    kind = meta(doc).get("kind", "newsletter")
+    n = len(doc)
+    return [cue_of(doc, m.start, m.end, kind) if m.start < m.end <= n else (None, "") for m in ms]
+
+
+def mention_features(doc, ms: list[Mention], catalog, ctx: list[tuple[str | None, str]]) -> list[list[str]]:
+    """One list of feature strings per mention (hashed by the caller); ``ctx`` is
+    ``context_cues(doc, ms, …)``."""
     info = meta(doc)
     kind = info.get("kind", "newsletter")
     text = text_of(doc)
@@ -94,6 +104,8 @@ def mention_features(doc, ms: list[Mention], catalog, cue_of=None) -> list[list[
         in_rel.setdefault(h.head, set()).add("h:" + h.type)
         in_rel.setdefault(h.tail, set()).add("t:" + h.type)
     low = text.lower()
+    starts = doc.user_data.get("mlkg_starts") or [False] * n
+    lower_elsewhere: dict[str, bool] = {}
     out = []
     for i, m in enumerate(ms):
         lab, src = m.label or "-", m.source
@@ -113,10 +125,9 @@ def mention_features(doc, ms: list[Mention], catalog, cue_of=None) -> list[list[
                   f"ner_lab={'/'.join(sorted(t for _, _, t in ner))}|lab={lab}"]
         if m.props.get("cue"):
             f.append(f"cue={m.props['cue']}|lab={lab}")
-        if cue_of is not None and m.start < m.end <= n:
-            cue_label, cue_id = cue_of(doc, m.start, m.end, kind)
-            if cue_id:
-                f += [f"ctx_cue={cue_id}|agree={cue_label == lab}", f"ctx_cue_lab={cue_label}|lab={lab}"]
+        cue_label, cue_id = ctx[i]
+        if cue_id:
+            f += [f"ctx_cue={cue_id}|agree={cue_label == lab}", f"ctx_cue_lab={cue_label}|lab={lab}"]
         known = catalog.lookup(name)
         if known:
             f.append(f"catalog|agree={lab in {e.label for e in known}}")
@@ -163,9 +174,12 @@ def mention_features(doc, ms: list[Mention], catalog, cue_of=None) -> list[list[
         if link is not None:
             f += [f"in_link|src={src}", f"link={_host_kind(link.url)}|lab={lab}",
                   f"link_whole={end - start >= (link.end - link.start) - 2}|lab={lab}"]
-        if m.start > 0 and doc.user_data.get("mlkg_starts", [False] * n)[m.start]:
+        if m.start > 0 and starts[m.start]:
             f.append(f"sent_start|lab={lab}")
-        if name != name.lower() and name.lower() in low and text.count(name) < low.count(name.lower()):
+        if name not in lower_elsewhere:     # two scans of the text: once per name
+            lower_elsewhere[name] = (name != name.lower() and name.lower() in low
+                                     and text.count(name) < low.count(name.lower()))
+        if lower_elsewhere[name]:
             f.append("lower_elsewhere")
         if i == subject:
             f.append(f"subject|lab={lab}")
@@ -197,18 +211,13 @@ class MentionWeights:
         return float(1.0 / (1.0 + numpy.exp(-(self.weights[idx].sum() + self.bias))))
 
 
-def cue_keys(doc, ms: list[Mention], cue_of) -> list[str]:
+def cue_keys(ms: list[Mention], ctx: list[tuple[str | None, str]]) -> list[str]:
     """Per mention, "cue id|label" of the explicit cue that types it ("head-noun:library|
-    Library", "org-suffix|Organization"), or "" — its own cue, else the context's when
-    that agrees with its label."""
-    kind = meta(doc).get("kind", "newsletter")
-    n = len(doc)
+    Library", "org-suffix|Organization"), or "" — its own cue, else the context's
+    (``context_cues``) when that agrees with its label."""
     out = []
-    for m in ms:
-        cue = m.props.get("cue") or ""
-        if not cue and cue_of is not None and m.start < m.end <= n:
-            label, ctx = cue_of(doc, m.start, m.end, kind)
-            cue = ctx if label == m.label else ""
+    for m, (label, ctx_id) in zip(ms, ctx):
+        cue = m.props.get("cue") or (ctx_id if label == m.label else "")
         out.append(f"{cue}|{m.label}" if cue else "")
     return out
 
@@ -216,7 +225,7 @@ def cue_keys(doc, ms: list[Mention], cue_of) -> list[str]:
 def protected(doc, ms: list[Mention], keys: list[str] = (), precise: frozenset = frozenset()) -> set[int]:
     """Mentions the scorer never drops, because the text vouches for them: a name typed
     by a cue measured as precise on the training split (``precise``, kept with the
-    weights: ≥ 80 % of ≥ 20 names so typed are annotated entities — "X library",
+    weights: ≥ 60 % of ≥ 20 names so typed are annotated entities — "X library",
     "… Labs", "X is a … model"), the title of an arXiv record or of an item that says
     it is a paper, and a paper whose authors the text lists ("… released with the
     paper [Title](…) by A, B and C"). A dropped paper takes every author edge with it,
@@ -283,12 +292,12 @@ class MentionScorer:
         ms = mentions(doc)
         if self.model is None or not ms:
             return doc
-        cue_of = cue_reader(self.nlp)
-        feats = mention_features(doc, ms, self.catalog, cue_of)
+        ctx = context_cues(doc, ms, cue_reader(self.nlp))
+        feats = mention_features(doc, ms, self.catalog, ctx)
         probs = [self.model.probability(hash_features(f)) for f in feats]
         for m, p in zip(ms, probs):
             m.props["keep_p"] = round(p, 3)
-        always = protected(doc, ms, cue_keys(doc, ms, cue_of), self.model.precise_cues)
+        always = protected(doc, ms, cue_keys(ms, ctx), self.model.precise_cues)
         drop_mentions(doc, keep_decisions(ms, probs, self.model.threshold, always))
         return doc
 

@@ -23,12 +23,14 @@ from pathlib import Path
 
 import numpy
 
-from ingest.extract.components.mention_scorer import cue_keys, cue_reader, mention_features, protected
+from ingest.extract.components.mention_scorer import (context_cues, cue_keys, cue_reader, mention_features,
+                                                      protected)
 from ingest.extract.components.relation_model import N_FEATURES, hash_features
 from ingest.extract.scoring import norm
 from ingest.extract.training.augment import invent_name
 from ingest.extract.training.examples import PreparedDoc, document_of, load_prepared
 from ingest.extract.training.registry import in_dev_slice, in_fold, in_fraction
+from ingest.extract.training.train_relations import feature_matrix
 
 SEED = 17
 FOLDS = 2
@@ -117,10 +119,10 @@ def _label_doc(extractor, item: dict, d: PreparedDoc, catalog, out, gold_counts,
     gold_counts[owner] = n
     if sdoc is not None:
         ms = sdoc.user_data.get("mlkg_mentions", [])
-        cue_of = cue_reader(extractor.nlp)
-        ckeys = cue_keys(sdoc, ms, cue_of)
+        ctx = context_cues(sdoc, ms, cue_reader(extractor.nlp))
+        ckeys = cue_keys(ms, ctx)
         kept = protected(sdoc, ms)     # the structural protections; the precise cues are measured below
-        for i, (m, f) in enumerate(zip(ms, mention_features(sdoc, ms, catalog, cue_of))):
+        for i, (m, f) in enumerate(zip(ms, mention_features(sdoc, ms, catalog, ctx))):
             k = norm(m.name)
             surfaces = {k, *(norm(a) for a in m.aliases)}
             if any((m.label, s) in keys for s in surfaces):
@@ -137,22 +139,12 @@ def _label_doc(extractor, item: dict, d: PreparedDoc, catalog, out, gold_counts,
             cues.append(ckeys[i])
 
 
-def _matrix(X):
-    from scipy.sparse import csr_matrix
-    indptr = numpy.cumsum([0] + [len(x) for x in X])
-    indices = numpy.concatenate(X) if X else numpy.zeros(0, dtype=numpy.int64)
-    m = csr_matrix((numpy.ones(len(indices), dtype=numpy.float32), indices, indptr), shape=(len(X), N_FEATURES))
-    m.sum_duplicates()
-    m.data[:] = 1.0
-    return m
-
-
 def _fit(X, y, C: float):
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
     clf = LogisticRegression(C=C, max_iter=600, random_state=SEED)
     with threadpool_limits(limits=1):     # reproducible weights (see train_relations)
-        clf.fit(_matrix(X), y)
+        clf.fit(feature_matrix(X), y)
     return clf.coef_[0].astype(numpy.float32), float(clf.intercept_[0])
 
 

@@ -86,7 +86,8 @@ def labelled_pairs(extractor, docs: list[PreparedDoc]) -> PairSet:
     return out
 
 
-def _matrix(X):
+def feature_matrix(X):
+    """Hashed feature-index arrays as a binary sparse matrix (rows = candidates)."""
     from scipy.sparse import csr_matrix
     indptr = numpy.cumsum([0] + [len(x) for x in X])
     indices = numpy.concatenate(X) if X else numpy.zeros(0, dtype=numpy.int64)
@@ -104,7 +105,7 @@ def _fit(X, y):
     # one BLAS thread: multi-threaded sums change with scheduling, and lbfgs carries the
     # differences along, so two runs gave different weights
     with threadpool_limits(limits=1):
-        clf.fit(_matrix(X), y)
+        clf.fit(feature_matrix(X), y)
     weights = numpy.zeros((len(CLASSES), N_FEATURES), dtype=numpy.float32)
     bias = numpy.full(len(CLASSES), -30.0, dtype=numpy.float32)   # classes never seen: never predicted
     if len(clf.classes_) == 2:     # binary: softmax over (0, z) is the fitted sigmoid
