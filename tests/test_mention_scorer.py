@@ -69,6 +69,12 @@ def test_the_shipped_weights_carry_the_measured_precise_cues():
     assert weights.precise_cues and all("|" in c for c in weights.precise_cues)
 
 
+def test_names_outside_ascii_are_decided_each_on_its_own():
+    ms = [Mention(0, 1, "Organization", "people", name="清华大学"), Mention(3, 4, "Organization", "people", name="北京大学"),
+          Mention(5, 6, "Organization", "people", name="Universität Würzburg")]
+    assert keep_decisions(ms, [0.9, 0.1, 0.1], threshold=0.5) == [True, False, False]
+
+
 def test_link_targets_are_classed_by_what_they_point_at():
     assert _host_kind("https://arxiv.org/abs/2105.01601") == "paper"
     assert _host_kind("https://openreview.net/forum?id=x") == "paper"

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy
 from spacy.language import Language
 
+from kg.keys import normalize_name
 from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of
 from ingest.extract.components.learned_names import RECOGNISED
@@ -67,7 +68,8 @@ def _host_kind(url: str) -> str:
 
 
 def _key(m: Mention) -> tuple[str, str]:
-    return (m.label or "", re.sub(r"[^0-9a-z]", "", m.name.casefold()))
+    """A name as the graph keys it (so "Würzburg" and "北京" are names, not "")."""
+    return (m.label or "", normalize_name(m.name))
 
 
 def context_cues(doc, ms: list[Mention], cue_of) -> list[tuple[str | None, str]]:
