@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -35,7 +34,7 @@ sys.path.insert(0, str(REPO))
 from ingest.extract import scoring, to_contract_json  # noqa: E402
 from ingest.extract.catalog import write_without_names  # noqa: E402
 from ingest.extract.pipeline import Extractor, build_pipeline  # noqa: E402
-from ingest.extract.training.augment import invent_name  # noqa: E402
+from ingest.extract.training.augment import invent_name, replace_names  # noqa: E402
 from ingest.sources import read_docs_jsonl  # noqa: E402
 
 SEED = 7
@@ -119,11 +118,7 @@ def substitute(gold_path: Path, out: Path) -> dict[str, dict[str, str]]:
                 mapping[e["name"]] = new
                 for s in {e["name"], *e.get("aliases", [])}:
                     subs.append((s, new))
-            subs.sort(key=lambda p: -len(p[0]))     # longer names first: "Vision Transformer" before "Transformer"
-            text, title = g.get("text", ""), g.get("title", "")
-            for old, new in subs:
-                rx = re.compile(r"(?<![0-9A-Za-z])" + re.escape(old) + r"(?![0-9A-Za-z])")
-                text, title = rx.sub(new, text), rx.sub(new, title)
+            text, title = replace_names(g.get("text", ""), subs), replace_names(g.get("title", ""), subs)
             g["text"] = text
             if title:
                 g["title"] = title

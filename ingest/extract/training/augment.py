@@ -6,6 +6,7 @@ the name-substitution probe (the same replacement applied to text and gold)."""
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 
 from ingest.extract.training.examples import PreparedDoc, Span
@@ -59,6 +60,14 @@ def invent_name(label: str, rng: random.Random) -> str:
     if shape < 0.87:
         return w.lower()
     return f"{w[:3].upper()}-{rng.choice(_ARCH_HEADS)}"
+
+
+def replace_names(text: str, subs: list[tuple[str, str]]) -> str:
+    """Every (old name → new name) of ``subs`` replaced in ``text`` where it stands as a
+    whole word, longer names first ("Vision Transformer" before "Transformer")."""
+    for old, new in sorted(subs, key=lambda p: -len(p[0])):
+        text = re.sub(r"(?<![0-9A-Za-z])" + re.escape(old) + r"(?![0-9A-Za-z])", lambda _m, n=new: n, text)
+    return text
 
 
 def substitute_names(doc: PreparedDoc, rng: random.Random, p: float,

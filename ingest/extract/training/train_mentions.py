@@ -1,7 +1,8 @@
 """Train the mention scorer (components/mention_scorer.py) from the annotations.
 
 Cross-fitting: the training split is cut into ``FOLDS`` fixed parts; for each part a
-recogniser is trained without it (``ner --fold K``, written under build/folds), and
+recogniser is trained without it (``python -m ingest.extract.training folds``, written
+under build/folds), and
 the part's documents run through the pipeline with that recogniser. So every
 training mention comes from a recogniser that never saw its document — as at run
 time on next week's text. (The shipped recogniser, trained on everything, would be
@@ -11,13 +12,15 @@ scorer would learn to trust it blindly.)
 A mention is positive when its (label, name) is an annotated entity of the
 document (the scorer's name key: case and punctuation folded), negative otherwise;
 mentions of names annotated as optional teach nothing. A binary logistic regression
-over the hashed features; the threshold maximises name-level entity F1 on the
-training split's dev slice; the final weights are refitted on the whole split.
+over the hashed features; the threshold is the lowest whose name-level entity F1 on
+the training split's dev slice (both readings of its documents, as they are and
+renamed) is within ``TOLERANCE`` of the best; the final weights are refitted on the
+whole split. Cues measured here as precise (``precise_cues``) are stored with the
+weights; the scorer never overrules them.
 """
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,7 +30,7 @@ from ingest.extract.components.mention_scorer import (context_cues, cue_keys, cu
                                                       protected)
 from ingest.extract.components.relation_model import N_FEATURES, hash_features
 from ingest.extract.scoring import norm
-from ingest.extract.training.augment import invent_name
+from ingest.extract.training.augment import invent_name, replace_names
 from ingest.extract.training.examples import PreparedDoc, document_of, load_prepared
 from ingest.extract.training.registry import in_dev_slice, in_fold, in_fraction
 from ingest.extract.training.train_relations import feature_matrix
@@ -53,10 +56,9 @@ def gold_keys(doc: PreparedDoc) -> tuple[set[tuple[str, str]], set[str], int]:
     return keys, optional, n
 
 
-def fold_extractors(folds_dir: Path, folds: int = FOLDS, scorer: Path | None = None):
-    """One pipeline per fold: its recogniser never saw that fold; no relation model;
-    the mention scorer at ``scorer`` when given (to train the relation model on what it
-    will be given at run time), else none (when the scorer is what is being trained)."""
+def fold_extractors(folds_dir: Path, folds: int = FOLDS):
+    """One pipeline per fold: its recogniser never saw that fold; no mention scorer (what
+    is being trained) and no relation model."""
     from ingest.extract.pipeline import Extractor, build_pipeline
     out = []
     for k in range(folds):
@@ -64,8 +66,6 @@ def fold_extractors(folds_dir: Path, folds: int = FOLDS, scorer: Path | None = N
         for name in ("mlkg_relation_model_v1", "mlkg_mention_scorer_v1"):
             if name in nlp.pipe_names:
                 nlp.remove_pipe(name)
-        if scorer is not None and scorer.exists():
-            nlp.add_pipe("mlkg_mention_scorer_v1", config={"model_path": str(scorer)})
         out.append(Extractor(nlp))
     return out
 
@@ -81,14 +81,12 @@ def renamed(d: PreparedDoc, rng: random.Random, p: float) -> tuple[dict, Prepare
     included), and the annotations renamed to match."""
     new = {name: invent_name(label, rng) for label, name, _s, opt in d.entities
            if label != "Paper" and not opt and rng.random() < p}
-    subs = sorted(((surface, new[name]) for _l, name, surfaces, _o in d.entities if name in new
-                   for surface in {name, *surfaces} if surface), key=lambda x: -len(x[0]))
+    subs = [(surface, new[name]) for _l, name, surfaces, _o in d.entities if name in new
+            for surface in {name, *surfaces} if surface]
     item = dict(d.source)
-    for old, invented in subs:
-        rx = re.compile(r"(?<![0-9A-Za-z])" + re.escape(old) + r"(?![0-9A-Za-z])")
-        for field_ in ("title", "text"):
-            if item.get(field_):
-                item[field_] = rx.sub(invented, item[field_])
+    for field_ in ("title", "text"):
+        if item.get(field_):
+            item[field_] = replace_names(item[field_], subs)
     entities = [(label, new[name], frozenset({new[name]}), opt) if name in new else (label, name, surfaces, opt)
                 for label, name, surfaces, opt in d.entities]
     return item, replace(d, entities=entities)
@@ -205,7 +203,7 @@ def train_mentions(annotations: Path, corpus: Path, out: Path, folds_dir: Path =
         base_f1 = name_level_f1([1.0] * len(sel), *args, threshold=0.5)
         curve = [(round(float(t), 2), name_level_f1(probs, *args, threshold=t))
                  for t in numpy.arange(0.05, 0.8, 0.05)]
-        # the lowest threshold within 0.02 of the best: the curve is flat near its top, and
+        # the lowest threshold within TOLERANCE of the best: the curve is flat near its top, and
         # there recall is worth more (a relation needs both its names; unseen names score lower)
         best = max(f for _t, f in curve)
         threshold, dev_f1 = next((t, f) for t, f in curve if f >= best - TOLERANCE)
