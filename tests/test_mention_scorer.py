@@ -34,8 +34,28 @@ def test_dropping_a_mention_renumbers_everything_that_points_at_mentions():
     assert ms[0].props["inner"] == [1]
 
 
-def test_a_dropped_subject_leaves_no_subject():
-    ms = [Mention(0, 1, "Paper", "title", name="v0.8.0 — Highlights"), Mention(3, 4, "Library", "cue", name="X")]
+def test_a_heading_dropped_as_a_paper_hands_the_subject_to_the_first_name_inside_it():
+    # "Quorvex - Pytorch": a repository heading the typing stage took for a paper title;
+    # the item is still about Quorvex, and "It …" still points at it
+    ms = [Mention(0, 3, "Paper", "title", name="Quorvex - Pytorch"), Mention(2, 3, "Library", "catalog", name="PyTorch"),
+          Mention(0, 1, "Architecture", "shape", name="Quorvex"), Mention(9, 10, "Organization", "cue", name="Brightbeam")]
+    ms[0].props["inner"] = [1, 2]
+    ms[1].props["inner_of"] = ms[2].props["inner_of"] = True
+    doc = _Doc({"mlkg_mentions": ms, "mlkg_subject": 0, "mlkg_coref": [(5, 6, 0)], "mlkg_relations": []})
+    drop_mentions(doc, [False, True, True, True])
+    ud = doc.user_data
+    assert ud["mlkg_mentions"][ud["mlkg_subject"]].name == "Quorvex"       # the earlier of the two inner names
+    assert ud["mlkg_coref"] == [(5, 6, ud["mlkg_subject"])]
+    assert not any(m.props.get("inner_of") for m in ud["mlkg_mentions"])  # they stand on their own now
+
+
+def test_a_dropped_subject_without_inner_names_falls_back_to_the_first_artifact_or_none():
+    ms = [Mention(0, 1, "Paper", "title", name="v0.8.0 — Highlights"), Mention(3, 4, "Person", "cue", name="Ada Lin"),
+          Mention(5, 6, "Library", "cue", name="Zorvik")]
+    doc = _Doc({"mlkg_mentions": ms, "mlkg_subject": 0, "mlkg_coref": [(7, 8, 0)], "mlkg_relations": []})
+    drop_mentions(doc, [False, True, True])
+    assert doc.user_data["mlkg_subject"] == 1 and doc.user_data["mlkg_coref"] == [(7, 8, 1)]   # Zorvik, not the person
+    ms = [Mention(0, 1, "Paper", "title", name="v0.8.0 — Highlights"), Mention(3, 4, "Person", "cue", name="Ada Lin")]
     doc = _Doc({"mlkg_mentions": ms, "mlkg_subject": 0, "mlkg_coref": [(5, 6, 0)], "mlkg_relations": []})
     drop_mentions(doc, [False, True])
     assert doc.user_data["mlkg_subject"] is None and doc.user_data["mlkg_coref"] == []

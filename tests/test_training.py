@@ -150,3 +150,18 @@ def test_precise_cues_are_the_measured_ones():
     y = [1] * 19 + [0] + [1] * 3 + [0] * 27 + [1] * 5 + [1]
     got = precise_cues(cues, y)
     assert got == {"head-noun:library|Library"}     # 95 % of 20; "methods" 10 %; "is-a" too rare
+
+
+def test_relation_labels_reach_names_that_only_occur_inside_a_title():
+    # "Quorvex" is annotated only inside its paper's title, so it has no span of its
+    # own; a pair on it must still be labelled with the annotated relation, not NONE
+    from ingest.extract.training.examples import PreparedDoc, Span
+    from ingest.extract.training.train_relations import _gold_names
+    title = "Quorvex: Sparse Mixing for Tabular Data"
+    doc = PreparedDoc("d", "arxiv", "train", "arxiv", title + "\n\nWe test on Kaldera.", {},
+                      spans=[Span(0, len(title), "Paper", title)],
+                      entities=[("Paper", title, frozenset({title}), False),
+                                ("Architecture", "Quorvex", frozenset({"Quorvex"}), False)],
+                      relations=[(title, "INTRODUCES", "Quorvex")])
+    keys = _gold_names(doc)
+    assert keys["quorvex"] == "Quorvex" and keys["quorvexsparsemixingfortabulardata"] == title

@@ -32,6 +32,7 @@ from kg.keys import normalize_name
 from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of
 from ingest.extract.components.learned_names import RECOGNISED
+from ingest.extract.components.mention_typing import first_artifact
 from ingest.extract.components.relation_model import hash_features
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "mentions.npz"
@@ -262,13 +263,28 @@ def drop_mentions(doc, keep: list[bool]) -> None:
         if k:
             new_index[i] = len(kept)
             kept.append(m)
+    for m, k in zip(ms, keep):
+        if not k:
+            # a dropped title's inner names stand on their own now
+            for j in m.props.get("inner", ()):
+                if j in new_index:
+                    ms[j].props.pop("inner_of", None)
     for m in kept:
         if "inner" in m.props:
             m.props["inner"] = [new_index[j] for j in m.props["inner"] if j in new_index]
     ud = doc.user_data
     subject = ud.get("mlkg_subject")
-    ud["mlkg_subject"] = new_index.get(subject) if subject is not None else None
-    ud["mlkg_coref"] = [(s, e, new_index[j]) for s, e, j in ud.get("mlkg_coref", []) if j in new_index]
+    if subject is not None and subject not in new_index:
+        # the item still has a subject: the first name inside the dropped one (a
+        # heading "CoCa - Pytorch" taken for a paper title), else the first artifact
+        inner = [new_index[j] for j in ms[subject].props.get("inner", ()) if j in new_index]
+        new_subject = min(inner, key=lambda j: kept[j].start) if inner else first_artifact(kept)
+    else:
+        new_subject = new_index.get(subject) if subject is not None else None
+    ud["mlkg_subject"] = new_subject
+    ud["mlkg_coref"] = [(s, e, new_subject if j == subject else new_index[j])
+                        for s, e, j in ud.get("mlkg_coref", [])
+                        if j in new_index or (j == subject and new_subject is not None)]
     hits = ud.get("mlkg_relations", [])
     kept_hits = []
     for h in hits:

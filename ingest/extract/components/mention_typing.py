@@ -233,10 +233,7 @@ class EntityTyper:
                         subject = i
                         break
         if subject is None:
-            for i, m in enumerate(ms):
-                if m.label in {"Library", "Architecture", "Dataset", "Paper"}:
-                    subject = i
-                    break
+            subject = first_artifact(ms)
         doc.user_data["mlkg_subject"] = subject
         coref = []
         if subject is not None:
@@ -259,6 +256,13 @@ class EntityTyper:
                         coref.append((start, start + n, subject))
                         break
         doc.user_data["mlkg_coref"] = coref
+
+
+def first_artifact(ms: list[Mention]) -> int | None:
+    """The subject when nothing marks one: the first library, architecture, dataset
+    or paper named."""
+    return next((i for i, m in enumerate(ms) if m.label in {"Library", "Architecture", "Dataset", "Paper"}),
+                None)
 
 
 @Language.factory("mlkg_typing_v1", default_config={"catalog_dir": None})

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy
 from spacy.language import Language
 
+from kg.keys import normalize_name
 from kg.schema import ENDPOINTS, Label, RelType
 from ingest.extract.components.base import Mention, RelationHit, meta, mentions, span_text, text_of
 
@@ -226,12 +227,20 @@ class RelationModel:
             return doc
         hits = doc.user_data.setdefault("mlkg_relations", [])
         have = {(h.type, h.head, h.tail) for h in hits}
+        # names a rule already attached within their own sentence ("… by Dee Fox and
+        # Eve Gray" after the second paper): an item-level pair does not re-attach them
+        # to the item's subject in the same role
+        attached = {(h.type, role, normalize_name(ms[i].name))
+                    for h in hits for role, i in (("head", h.head), ("tail", h.tail))}
         bounds = doc.user_data.get("mlkg_sents") or []
         text = text_of(doc)
         for c, fs in zip(cands, feats):
             probs = self.model.probabilities(hash_features(fs), _ALLOWED[(ms[c.head].label, ms[c.tail].label)])
             rtype, p = max(probs.items(), key=lambda kv: kv[1])
             if p < self.model.threshold or (rtype, c.head, c.tail) in have:
+                continue
+            if c.item and (rtype, "tail" if c.body == c.tail else "head",
+                           normalize_name(ms[c.body].name)) in attached:
                 continue
             s, e = bounds[c.sentence] if c.sentence < len(bounds) else (0, len(doc))
             sentence = span_text(doc, s, e) if e > s else text

@@ -27,10 +27,17 @@ SEED = 13
 
 
 def _gold_names(doc: PreparedDoc) -> dict[str, str]:
+    """Scorer key → annotated entity, over every annotated entity and surface —
+    including the names that only occur inside a longer span (a model named only in
+    its paper's title), which ``doc.spans`` leaves out."""
     keys: dict[str, str] = {}
     for s in doc.spans:
         keys.setdefault(norm(s.name), s.name)
         keys.setdefault(norm(doc.text[s.start:s.end]), s.name)
+    for _label, name, surfaces, _optional in doc.entities:
+        keys.setdefault(norm(name), name)
+        for surface in surfaces:
+            keys.setdefault(norm(surface), name)
     return keys
 
 
