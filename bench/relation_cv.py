@@ -2,7 +2,10 @@
 
 Each training document runs through the shipped pipeline without the relation model
 (the mentions the model is given at run time); the model is fitted on four fifths of
-the documents' candidate pairs and predicts the fifth. Prints document-level relation
+the documents' candidate pairs and predicts the fifth. Folds are drawn by source owner
+(the GitHub owner of the corpus file: "open-mmlab", "lucidrains", …), as the held-out
+split is, so a fold's sources were never seen in fitting; ``--by-document`` draws them
+by document instead. Prints document-level relation
 P/R/F1 (each (type, head, tail) once per document, the rules' facts included, as the
 scorer counts) over all ~3,700 annotated relations — a steadier figure than the
 307-document dev slice for comparing candidate and feature choices. Names the shipped
@@ -15,10 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-import zlib
 from pathlib import Path
-
-import numpy
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -27,34 +27,29 @@ from ingest.extract.components.relation_model import CLASSES  # noqa: E402
 from ingest.extract.pipeline import Extractor, build_pipeline  # noqa: E402
 from ingest.extract.training import train_relations as tr  # noqa: E402
 from ingest.extract.training.examples import load_prepared  # noqa: E402
-
-FOLDS = 5
+from ingest.extract.training.registry import source_owner  # noqa: E402
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "training")
     p.add_argument("--annotations", type=Path, default=REPO / "annotations")
+    p.add_argument("--by-document", action="store_true", help="folds by document, not by source owner")
     args = p.parse_args()
     docs = load_prepared(args.annotations, args.corpus, splits=("train",))
     extractor = Extractor(build_pipeline(learned=True))
     extractor.nlp.remove_pipe("mlkg_relation_model_v1")
     pairs = tr.labelled_pairs(extractor, docs)
-    fold = numpy.array([zlib.crc32(o.encode()) % FOLDS for o in pairs.owners])
-    pred: list = [None] * len(pairs.y)
-    for k in range(FOLDS):
-        train, test = numpy.flatnonzero(fold != k), numpy.flatnonzero(fold == k)
-        w, b = tr._fit([pairs.X[i] for i in train], pairs.y[train])
-        for i, r in zip(test, tr._predict(w, b, [pairs.X[i] for i in test], [pairs.allowed[i] for i in test])):
-            pred[i] = r
+    group = {d.id: d.id if args.by_document else source_owner(d.source) for d in docs}
+    pred = tr.cross_validated(pairs, group)
     gold = {(o, *f) for o, facts in pairs.gold_facts.items() for f in facts}
     rules = {(o, *f) for o, facts in pairs.rule_facts.items() for f in facts}
     print(f"{len(docs)} documents, {len(pairs.y)} candidate pairs, {len(gold)} annotated relations")
     print(f"rules only: F1 {2 * len(rules & gold) / (len(rules) + len(gold)):.3f}")
-    for th in (0.3, 0.4, 0.45, 0.5, 0.6):
+    for th in (0.2, 0.25, 0.3, 0.4, 0.45, 0.5):
         found = set(rules)
         for i, (c, prob) in enumerate(pred):
-            if prob >= th:
+            if prob is not None and prob >= th:
                 o, h, t = pairs.keys[i]
                 found.add((o, CLASSES[c], h, t))
         tp = len(found & gold)

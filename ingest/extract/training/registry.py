@@ -34,6 +34,13 @@ def in_dev_slice(doc_id: str, dev_share: float) -> bool:
     return zlib.crc32(doc_id.encode()) % 1000 < dev_share * 1000
 
 
+def source_owner(item: dict) -> str:
+    """Who published a corpus item: the GitHub owner its corpus file is named after
+    ("open-mmlab__mmpose.jsonl" → "open-mmlab"). Whole owners are the unit that
+    cross-validation leaves out, as the held-out split leaves out whole sources."""
+    return str(item.get("_file") or "").split("__")[0]
+
+
 def in_fraction(doc_id: str, fraction: float) -> bool:
     """A fixed share of the training documents (for the learning curve)."""
     return fraction >= 1.0 or zlib.crc32(("share:" + doc_id).encode()) % 1000 < fraction * 1000

@@ -93,7 +93,7 @@ def load_texts(corpus_dir: Path, docs: list[AnnotatedDoc]) -> dict[str, dict]:
                     continue
                 if sha256(view_of(item)) != d.sha256:
                     raise CorpusError(f"{d.id}: text changed since it was annotated ({path})")
-                found[d.id] = item
+                found[d.id] = {**item, "_file": path.name}    # the source: what the held-out split is drawn by
     missing = set(wanted) - set(found)
     if missing:
         raise CorpusError(f"{len(missing)} annotated documents not in {corpus_dir}, e.g. {sorted(missing)[:3]}")

@@ -12,6 +12,7 @@ whole training split.
 """
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,24 @@ def _predict(weights, bias, X, allowed):
 
 
 TOLERANCE = 0.01   # the lowest threshold whose dev-slice F1 is this close to the best
+
+
+def cross_validated(pairs: PairSet, group: dict[str, str], folds: int = 5) -> list:
+    """(class, probability) for every pair from a model fitted without the pair's
+    group (doc id → group: the document itself, or its source owner), ``folds`` fits —
+    for bench/relation_cv.py. (Choosing the threshold on by-source predictions was
+    tried: 0.25 instead of 0.45, held-out relation F1 0.414 vs 0.418, dev mixed 0.811
+    vs 0.827.)"""
+    fold = numpy.array([zlib.crc32(group[o].encode()) % folds for o in pairs.owners])
+    pred: list = [None] * len(pairs.y)
+    for k in range(folds):
+        train, test = numpy.flatnonzero(fold != k), numpy.flatnonzero(fold == k)
+        if not len(test) or not (pairs.y[train] > 0).any():
+            continue
+        w, b = _fit([pairs.X[i] for i in train], pairs.y[train])
+        for i, r in zip(test, _predict(w, b, [pairs.X[i] for i in test], [pairs.allowed[i] for i in test])):
+            pred[i] = r
+    return pred
 
 
 def best_threshold(pred, pairs: PairSet, rows) -> tuple[float, float, list]:
