@@ -178,3 +178,27 @@ def test_catalog_artifact_is_never_a_person(extractor):
     archs = [e for e in ex.entities if e.label == "Architecture"]
     assert sum(1 for e in archs if "Vision Transformer" in (e.name, *e.aliases)) == 1
     assert not [r for r in ex.relations if r.type == "AUTHORED_BY" and "Transformer" in r.tail.name]
+
+
+def test_plus_and_sharp_are_part_of_the_key():
+    from kg.keys import normalize_name
+    assert normalize_name("C++") != normalize_name("C") != normalize_name("C#")
+    assert normalize_name("Command R+") == normalize_name("Command R Plus")
+    assert normalize_name("MLP-Mixer") == normalize_name("mlp mixer")
+    assert normalize_name("+") == ""                    # a sign alone is still no name
+
+
+@pytest.mark.parametrize("variant, base", [("PointNet++", "PointNet"), ("QuIP#", "QuIP"),
+                                           ("CodeT5+", "CodeT5"), ("RefCOCO+", "RefCOCO")])
+def test_plus_and_sharp_name_other_artifacts(variant, base, extractor):
+    from kg.keys import normalize_name
+    assert normalize_name(variant) != normalize_name(base)
+    found = _entities(extractor, f"We compare {variant} with {base} on three benchmarks.")
+    assert any(name == variant for _label, name in found)      # the catalog no longer folds the variant in
+
+
+def test_a_plus_variant_and_its_base_are_two_nodes(graph_store, extractor):
+    Ingestor(graph_store, extractor).ingest_documents([
+        Document(id="pn", kind="newsletter", text="PointNet++ extends PointNet with hierarchical grouping.")])
+    assert _keys(graph_store, "PointNet++") == {("Architecture", "pointnetplusplus")}
+    assert _keys(graph_store, "PointNet") == {("Architecture", "pointnet")}

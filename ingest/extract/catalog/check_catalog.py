@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validate the entity catalog: format, duplicates, and alias collisions.
 
-Key used for collisions: case-folded string with only alphanumeric chars kept.
+Key used for collisions: the graph's own key, kg.keys.normalize_name.
 Run: python3 check_catalog.py  (exit code 1 if problems were found)
 """
 import os, sys
@@ -11,7 +11,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FILES = ["organizations.tsv", "libraries.tsv", "architectures.tsv", "datasets.tsv", "people.tsv"]
 
 def key(s):
-    return "".join(ch for ch in s.casefold() if ch.isalnum())
+    # kg.keys.normalize_name: "+" and "#" spelled out, everything else but letters and digits dropped
+    sys.path.insert(0, os.path.join(HERE, "..", "..", ".."))
+    from kg.keys import normalize_name
+    return normalize_name(s)
 
 def main():
     problems = []
