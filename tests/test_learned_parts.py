@@ -7,6 +7,7 @@ import json
 from click.testing import CliRunner
 
 from ingest.extract.catalog import load_catalog, write_without_names
+from ingest.extract.components.base import state
 from ingest.extract.components.relation_model import candidate_pairs, doc_candidates
 from ingest.extract.pipeline import Extractor
 from kg.cli import main
@@ -46,7 +47,7 @@ def _doc(text, kind="newsletter", title=None):
 def test_item_level_pairs_link_the_subject_to_later_sentences():
     doc = _doc("Quellbrook is a forecasting library. It now supports Prophet-style models and runs on PyTorch.")
     ms, cands, feats = doc_candidates(doc)
-    subject = doc.user_data["mlkg_subject"]
+    subject = state(doc).subject
     assert subject is not None and ms[subject].name == "Quellbrook"
     later = [c for c in cands if c.item]
     assert later and all(subject in (c.head, c.tail) for c in later)
@@ -55,7 +56,7 @@ def test_item_level_pairs_link_the_subject_to_later_sentences():
 
 def test_table_cells_are_not_sentence_pairs():
     doc = _doc("| Model | Library |\n|---|---|\n| ResNet | PyTorch |", kind="docs")
-    ms = doc.user_data["mlkg_mentions"]
+    ms = state(doc).mentions
     assert {"ResNet", "PyTorch"} <= {m.name for m in ms}     # both found, in one "sentence"
     pairs = candidate_pairs(doc, ms, None)
     names = {(ms[c.head].name, ms[c.tail].name) for c in pairs if not c.item}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract.components.base import Mention, RelationHit
+from ingest.extract.components.base import STATE_KEY, DocState, Mention, RelationHit, state
 from ingest.extract.components.mention_scorer import (MentionWeights, _host_kind, drop_mentions, keep_decisions,
                                                       protected)
 from ingest.extract.pipeline import MODELS_DIR, Extractor, build_pipeline
@@ -14,23 +14,23 @@ from kg.models import Document
 
 
 class _Doc:
-    """Just the ``user_data`` a spaCy Doc carries between the components."""
-    def __init__(self, user_data):
-        self.user_data = user_data
+    """Just the state a spaCy Doc carries between the components."""
+    def __init__(self, **fields):
+        self.user_data = {STATE_KEY: DocState(**fields)}
 
 
 def test_dropping_a_mention_renumbers_everything_that_points_at_mentions():
     ms = [Mention(0, 1, "Library", "cue", name="Zorvik"), Mention(3, 4, "Architecture", "shape", name="FP32"),
           Mention(6, 7, "Library", "catalog", name="PyTorch")]
     ms[0].props["inner"] = [1, 2]
-    doc = _Doc({"mlkg_mentions": ms, "mlkg_subject": 2, "mlkg_coref": [(8, 9, 2), (10, 11, 1)],
-                "mlkg_relations": [RelationHit("BUILT_ON", 0, 2, "s", 0.9), RelationHit("USES", 0, 1, "s", 0.9)]})
+    doc = _Doc(mentions=ms, subject=2, coref=[(8, 9, 2), (10, 11, 1)],
+               relations=[RelationHit("BUILT_ON", 0, 2, "s", 0.9), RelationHit("USES", 0, 1, "s", 0.9)])
     drop_mentions(doc, [True, False, True])
-    ud = doc.user_data
-    assert [m.name for m in ud["mlkg_mentions"]] == ["Zorvik", "PyTorch"]
-    assert ud["mlkg_subject"] == 1                                 # PyTorch moved from 2 to 1
-    assert ud["mlkg_coref"] == [(8, 9, 1)]                          # the one on FP32 is gone
-    assert [(h.type, h.head, h.tail) for h in ud["mlkg_relations"]] == [("BUILT_ON", 0, 1)]
+    st = state(doc)
+    assert [m.name for m in st.mentions] == ["Zorvik", "PyTorch"]
+    assert st.subject == 1                                 # PyTorch moved from 2 to 1
+    assert st.coref == [(8, 9, 1)]                          # the one on FP32 is gone
+    assert [(h.type, h.head, h.tail) for h in st.relations] == [("BUILT_ON", 0, 1)]
     assert ms[0].props["inner"] == [1]
 
 
@@ -41,24 +41,24 @@ def test_a_heading_dropped_as_a_paper_hands_the_subject_to_the_first_name_inside
           Mention(0, 1, "Architecture", "shape", name="Quorvex"), Mention(9, 10, "Organization", "cue", name="Brightbeam")]
     ms[0].props["inner"] = [1, 2]
     ms[1].props["inner_of"] = ms[2].props["inner_of"] = True
-    doc = _Doc({"mlkg_mentions": ms, "mlkg_subject": 0, "mlkg_coref": [(5, 6, 0)], "mlkg_relations": []})
+    doc = _Doc(mentions=ms, subject=0, coref=[(5, 6, 0)], relations=[])
     drop_mentions(doc, [False, True, True, True])
-    ud = doc.user_data
-    assert ud["mlkg_mentions"][ud["mlkg_subject"]].name == "Quorvex"       # the earlier of the two inner names
-    assert ud["mlkg_coref"] == [(5, 6, ud["mlkg_subject"])]
-    assert not any(m.props.get("inner_of") for m in ud["mlkg_mentions"])  # they stand on their own now
+    st = state(doc)
+    assert st.mentions[st.subject].name == "Quorvex"       # the earlier of the two inner names
+    assert st.coref == [(5, 6, st.subject)]
+    assert not any(m.props.get("inner_of") for m in st.mentions)  # they stand on their own now
 
 
 def test_a_dropped_subject_without_inner_names_falls_back_to_the_first_artifact_or_none():
     ms = [Mention(0, 1, "Paper", "title", name="v0.8.0 — Highlights"), Mention(3, 4, "Person", "cue", name="Ada Lin"),
           Mention(5, 6, "Library", "cue", name="Zorvik")]
-    doc = _Doc({"mlkg_mentions": ms, "mlkg_subject": 0, "mlkg_coref": [(7, 8, 0)], "mlkg_relations": []})
+    doc = _Doc(mentions=ms, subject=0, coref=[(7, 8, 0)], relations=[])
     drop_mentions(doc, [False, True, True])
-    assert doc.user_data["mlkg_subject"] == 1 and doc.user_data["mlkg_coref"] == [(7, 8, 1)]   # Zorvik, not the person
+    assert state(doc).subject == 1 and state(doc).coref == [(7, 8, 1)]   # Zorvik, not the person
     ms = [Mention(0, 1, "Paper", "title", name="v0.8.0 — Highlights"), Mention(3, 4, "Person", "cue", name="Ada Lin")]
-    doc = _Doc({"mlkg_mentions": ms, "mlkg_subject": 0, "mlkg_coref": [(5, 6, 0)], "mlkg_relations": []})
+    doc = _Doc(mentions=ms, subject=0, coref=[(5, 6, 0)], relations=[])
     drop_mentions(doc, [False, True])
-    assert doc.user_data["mlkg_subject"] is None and doc.user_data["mlkg_coref"] == []
+    assert state(doc).subject is None and state(doc).coref == []
 
 
 def test_every_mention_of_a_name_shares_its_best_score():
@@ -73,13 +73,13 @@ def test_what_the_text_vouches_for_is_protected():
     ms = [Mention(0, 5, "Paper", "title", name="Pellucid: Seeing Through Occlusion"),
           Mention(7, 8, "Library", "cue", name="Tarsier"), Mention(9, 10, "Architecture", "cue", name="Q"),
           Mention(11, 12, "Person", "people", name="Ada Kowalczyk")]
-    doc = _Doc({"mlkg_meta": {"kind": "arxiv"}, "mlkg_relations": [RelationHit("AUTHORED_BY", 0, 3, "s", 1.0)]})
+    doc = _Doc(meta={"kind": "arxiv"}, relations=[RelationHit("AUTHORED_BY", 0, 3, "s", 1.0)])
     keys = ["", "head-noun:library|Library", "head-noun:methods|Architecture", ""]
     assert protected(doc, ms, keys, frozenset({"head-noun:library|Library"})) == {0, 1}
     # a newsletter heading is not vouched for by its position alone, nor without listed authors
-    doc = _Doc({"mlkg_meta": {"kind": "newsletter"}, "mlkg_relations": []})
+    doc = _Doc(meta={"kind": "newsletter"}, relations=[])
     assert protected(doc, ms, keys, frozenset()) == set()
-    doc.user_data["mlkg_meta"]["title_cue"] = "is-a-paper"       # "X is a new paper that …"
+    state(doc).meta["title_cue"] = "is-a-paper"       # "X is a new paper that …"
     assert protected(doc, ms, keys, frozenset()) == {0}
 
 

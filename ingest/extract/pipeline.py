@@ -24,7 +24,7 @@ from kg.errors import ExtractionError
 from kg.keys import normalize_arxiv_id
 from kg.models import Document, Entity, EntityRef, Evidence, Relation
 from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
-from ingest.extract.components.base import titleish
+from ingest.extract.components.base import state, titleish
 from ingest.extract.markup import LinkSpan, clean
 from ingest.extract.tokenizer import make_tokenizer
 from ingest.resolve import Resolver
@@ -152,8 +152,8 @@ class Extractor:
         if not text.strip():
             return None
         sdoc = self.nlp.make_doc(text)
-        sdoc.user_data["mlkg_meta"] = info
-        sdoc.user_data["mlkg_text_n"] = (len(sdoc), text)   # the tokenizer keeps the text as is
+        state(sdoc).meta = info
+        state(sdoc).text_n = (len(sdoc), text)   # the tokenizer keeps the text as is
         return sdoc
 
     def analyse(self, doc: Document):
@@ -184,7 +184,7 @@ class Extractor:
     def _resolve(self, doc: Document, sdoc) -> Extraction:
         if sdoc is None:
             return Extraction(doc.id)
-        ms = sdoc.user_data.get("mlkg_mentions", [])
+        ms = state(sdoc).mentions
         resolver = Resolver()
         cids = []
         for m in ms:
@@ -208,7 +208,7 @@ class Extractor:
                 r = refs[cid] = EntityRef.of(entities[cid])
             return r
 
-        for hit in sdoc.user_data.get("mlkg_relations", []):
+        for hit in state(sdoc).relations:
             hc, tc = cids[hit.head], cids[hit.tail]
             h, t = entities.get(hc), entities.get(tc)
             if h is None or t is None or h is t:

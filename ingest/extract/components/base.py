@@ -1,11 +1,10 @@
 """Shared structures for the mlkg spaCy components.
 
-Components communicate through ``doc.user_data``:
-``mlkg_meta``      dict: kind, title span, links, tags (set before the pipeline runs)
-``mlkg_mentions``  list[Mention]: candidates, later resolved to non-overlapping mentions
-``mlkg_subject``   index into mentions of the item's subject, or None
-``mlkg_coref``     list[(token start, token end, mention index)] for "It", "the library", …
-``mlkg_relations`` list[RelationHit]
+The components pass what they know about a document from one to the next in one
+typed object on the Doc, :class:`DocState` (``state(doc)``): the metadata set before
+the pipeline runs, the token layout the sentence stage computes once, the mentions
+(candidates, later resolved to non-overlapping typed mentions), the item's subject,
+the coreference of "It"/"the library", and the relation hits.
 """
 from __future__ import annotations
 
@@ -47,6 +46,40 @@ class RelationHit:
     cue: str = ""
 
 
+STATE_KEY = "mlkg"     # the one ``doc.user_data`` entry the components use
+
+
+@dataclass(slots=True)
+class DocState:
+    """What the mlkg components know about one document (see the module docstring)."""
+    meta: dict = field(default_factory=dict)     # kind, title span, links, tags, label spans
+    # the document's text, cached: ``doc.text`` rebuilds it on every access
+    text: str | None = None
+    text_n: tuple[int, str] | None = None         # (len(doc), text) once checked against the doc
+    # token layout, computed once by the sentence stage
+    texts: list[str] | None = None                # token texts
+    idx: list[int] | None = None                  # token character offsets
+    starts: list[bool] | None = None              # token starts a sentence
+    nl: list | None = None                        # newline information per token (sentences.py)
+    sents: list[tuple[int, int]] | None = None    # sentence token bounds
+    sent_index: list[int] | None = None           # token → sentence number
+    sent_spans: list | None = None                # the sentences as spans, cached (sentences.sents)
+    shapes: list | None = None                    # token shape classes (names.py)
+    generic_spans: list[tuple[int, int]] = field(default_factory=list)   # generic terms' token spans
+    mentions: list[Mention] = field(default_factory=list)
+    subject: int | None = None                    # index into mentions of the item's subject
+    coref: list[tuple[int, int, int]] = field(default_factory=list)     # (token start, end, mention)
+    relations: list[RelationHit] = field(default_factory=list)
+
+
+def state(doc) -> DocState:
+    """The document's :class:`DocState`, created on first use."""
+    st = doc.user_data.get(STATE_KEY)
+    if st is None:
+        st = doc.user_data[STATE_KEY] = DocState()
+    return st
+
+
 @lru_cache(maxsize=None)
 def load_json(name: str) -> dict:
     with open(PATTERNS_DIR / name, encoding="utf-8") as handle:
@@ -54,32 +87,33 @@ def load_json(name: str) -> dict:
 
 
 def meta(doc) -> dict:
-    return doc.user_data.setdefault("mlkg_meta", {})
+    return state(doc).meta
 
 
 def mentions(doc) -> list[Mention]:
-    return doc.user_data.setdefault("mlkg_mentions", [])
+    return state(doc).mentions
 
 
 def text_of(doc) -> str:
     """``doc.text`` rebuilds the string on every access; cache it per doc."""
-    cached = doc.user_data.get("mlkg_text_n")
+    st = state(doc)
+    cached = st.text_n
     if cached is not None and cached[0] == len(doc):
         return cached[1]
-    text = doc.user_data.get("mlkg_text")
+    text = st.text
     if text is None or len(text) != (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0):
         text = doc.text
-        doc.user_data["mlkg_text"] = text
-    doc.user_data["mlkg_text_n"] = (len(doc), text)
+        st.text = text
+    st.text_n = (len(doc), text)
     return text
 
 
 def span_text(doc, i: int, j: int) -> str:
     """``doc[i:j].text`` without making a Span: a slice of the cached text between the
     first token's start and the last token's end (the sentence stage keeps the offsets)."""
-    ud = doc.user_data
-    idx = ud.get("mlkg_idx")
-    texts = ud.get("mlkg_texts")
+    st = state(doc)
+    idx = st.idx
+    texts = st.texts
     n = len(doc)
     if idx is None or texts is None or len(idx) != n or not (0 <= i < j <= n):
         return doc[i:j].text

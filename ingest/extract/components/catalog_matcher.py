@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from kg.keys import normalize_name as _normalize_name
 from ingest.extract.catalog import get_catalog
-from ingest.extract.components.base import Mention, mentions, span_text
+from ingest.extract.components.base import Mention, mentions, span_text, state
 
 
 @lru_cache(maxsize=65536)
@@ -72,7 +72,7 @@ class CatalogMatcher:
                     and doc[start - 1].lower_ in {"on", "via"} \
                     and not (end < len(doc) and doc[end].text in {"'s", "’s"}):
                 # "follow us on Twitter": the site, not the company
-                doc.user_data.setdefault("mlkg_meta", {}).setdefault("label_spans", []).append((start, end))
+                state(doc).meta.setdefault("label_spans", []).append((start, end))
                 continue
             name, aliases = entry.name, list(entry.aliases)
             if _other_name(surface, entry.name):

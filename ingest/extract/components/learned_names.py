@@ -28,7 +28,7 @@ from __future__ import annotations
 from spacy.language import Language
 
 from ingest.extract.catalog import get_catalog
-from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of, titleish
+from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of, titleish, state
 
 MAX_TOKENS = 12   # longer spans are titles; the recogniser's long non-Paper spans are run-ons
 RECOGNISED = "mlkg_recognised"   # doc.spans key: the recogniser's names that passed the checks below
@@ -51,7 +51,7 @@ class LearnedNames:
         cue_typer = self.nlp.get_pipe("mlkg_names_v1") if "mlkg_names_v1" in self.nlp.pipe_names else None
         model: list[Mention] = []
         accepted = []       # the recogniser's names this stage believes (doc.spans[RECOGNISED])
-        generic_spans = doc.user_data.get("mlkg_generic_spans") or ()
+        generic_spans = state(doc).generic_spans or ()
         for ent in doc.ents:
             n = ent.end - ent.start
             if ent.label_ != "Paper" and n > MAX_TOKENS:

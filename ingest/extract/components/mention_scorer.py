@@ -30,7 +30,7 @@ from spacy.language import Language
 
 from kg.keys import normalize_name
 from ingest.extract.catalog import get_catalog
-from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of
+from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of, state
 from ingest.extract.components.learned_names import RECOGNISED
 from ingest.extract.components.mention_typing import first_artifact
 from ingest.extract.components.relation_model import hash_features
@@ -90,8 +90,8 @@ def mention_features(doc, ms: list[Mention], catalog, ctx: list[tuple[str | None
     info = meta(doc)
     kind = info.get("kind", "newsletter")
     text = text_of(doc)
-    texts = doc.user_data.get("mlkg_texts") or [t.text for t in doc]
-    idx = doc.user_data.get("mlkg_idx") or [t.idx for t in doc]
+    texts = state(doc).texts or [t.text for t in doc]
+    idx = state(doc).idx or [t.idx for t in doc]
     n = len(texts)
     title = info.get("title_span")
     links = info.get("links", ())
@@ -101,13 +101,13 @@ def mention_features(doc, ms: list[Mention], catalog, ctx: list[tuple[str | None
     for e in recognised:
         for k in range(e.start, e.end):
             ner_at[k] = (e.start, e.end, e.label_)
-    subject = doc.user_data.get("mlkg_subject")
+    subject = state(doc).subject
     in_rel: dict[int, set[str]] = {}
-    for h in doc.user_data.get("mlkg_relations", ()):
+    for h in state(doc).relations:
         in_rel.setdefault(h.head, set()).add("h:" + h.type)
         in_rel.setdefault(h.tail, set()).add("t:" + h.type)
     low = text.lower()
-    starts = doc.user_data.get("mlkg_starts") or [False] * n
+    starts = state(doc).starts or [False] * n
     lower_elsewhere: dict[str, bool] = {}
     out = []
     for i, m in enumerate(ms):
@@ -236,7 +236,7 @@ def protected(doc, ms: list[Mention], keys: list[str] = (), precise: frozenset =
     kind = meta(doc).get("kind", "newsletter")
     title_said = kind == "arxiv" or meta(doc).get("title_cue") == "is-a-paper"   # "X is a new paper …"
     out = {i for i, m in enumerate(ms) if m.label == "Paper" and m.source == "title" and title_said}
-    out |= {h.head for h in doc.user_data.get("mlkg_relations", ())
+    out |= {h.head for h in state(doc).relations
             if h.type == "AUTHORED_BY" and h.head < len(ms) and ms[h.head].label == "Paper"}
     out |= {i for i, k in enumerate(keys) if k and k in precise}
     return out
@@ -272,8 +272,8 @@ def drop_mentions(doc, keep: list[bool]) -> None:
     for m in kept:
         if "inner" in m.props:
             m.props["inner"] = [new_index[j] for j in m.props["inner"] if j in new_index]
-    ud = doc.user_data
-    subject = ud.get("mlkg_subject")
+    st = state(doc)
+    subject = st.subject
     if subject is not None and subject not in new_index:
         # the item still has a subject: the first name inside the dropped one (a
         # heading "CoCa - Pytorch" taken for a paper title), else the first artifact
@@ -281,17 +281,17 @@ def drop_mentions(doc, keep: list[bool]) -> None:
         new_subject = min(inner, key=lambda j: kept[j].start) if inner else first_artifact(kept)
     else:
         new_subject = new_index.get(subject) if subject is not None else None
-    ud["mlkg_subject"] = new_subject
-    ud["mlkg_coref"] = [(s, e, new_subject if j == subject else new_index[j])
-                        for s, e, j in ud.get("mlkg_coref", [])
-                        if j in new_index or (j == subject and new_subject is not None)]
-    hits = ud.get("mlkg_relations", [])
+    st.subject = new_subject
+    st.coref = [(s, e, new_subject if j == subject else new_index[j])
+                for s, e, j in st.coref
+                if j in new_index or (j == subject and new_subject is not None)]
+    hits = st.relations
     kept_hits = []
     for h in hits:
         if h.head in new_index and h.tail in new_index:
             h.head, h.tail = new_index[h.head], new_index[h.tail]
             kept_hits.append(h)
-    ud["mlkg_relations"] = kept_hits
+    st.relations = kept_hits
     ms[:] = kept
 
 

@@ -18,7 +18,7 @@ import re
 from spacy.language import Language
 
 from ingest.extract.catalog import get_catalog
-from ingest.extract.components.base import span_text, text_of, Mention, load_json, meta, mentions
+from ingest.extract.components.base import span_text, text_of, Mention, load_json, meta, mentions, state
 from ingest.extract.components.sentences import sents
 
 DEFAULTS = {"arxiv": "Architecture", "docs": "Architecture", "list": "Library", "newsletter": None}
@@ -74,14 +74,14 @@ class EntityTyper:
         info = meta(doc)
         kind = info.get("kind", "newsletter")
         cands = list(mentions(doc))
-        generic_spans = doc.user_data.get("mlkg_generic_spans")
+        generic_spans = state(doc).generic_spans
         if generic_spans:
             cands = [m for m in cands if not (m.source == "catalog" and any(
                 s <= m.start and m.end <= e and (m.start, m.end) != (s, e) for s, e in generic_spans))]
         ms = _select(doc, cands)
         inner = self._inner(doc, info, cands, ms, kind)
         n = len(doc)
-        tx = doc.user_data.get("mlkg_texts")
+        tx = state(doc).texts
         if tx is None or len(tx) != n:
             tx = [t.text for t in doc]
         # catalog mentions with several labels: prefer the one context suggests, else first
@@ -113,8 +113,8 @@ class EntityTyper:
                 m.end += 1
         # 4. coordination typing
         text = text_of(doc)
-        idx = doc.user_data.get("mlkg_idx")
-        texts = doc.user_data.get("mlkg_texts")
+        idx = state(doc).idx
+        texts = state(doc).texts
         if idx is None or texts is None or len(idx) != len(doc):
             idx = [t.idx for t in doc]
             texts = [t.text for t in doc]
@@ -149,7 +149,7 @@ class EntityTyper:
             if not m.name:
                 m.name = span_text(doc, m.start, m.end)
             out.append(m)
-        doc.user_data["mlkg_mentions"] = out
+        state(doc).mentions = out
         self._subject(doc, info, out, kind, inner)
         return doc
 
@@ -184,7 +184,7 @@ class EntityTyper:
         if lib == 0 and arch == 0:
             # no cue word: follow what the known names of the document are
             votes = {"Library": 0, "Architecture": 0}
-            for m in doc.user_data.get("mlkg_mentions", ()):
+            for m in state(doc).mentions:
                 if m.label in votes and m.source in {"catalog", "cue", "link"}:
                     votes[m.label] += 1
             if votes["Library"] == votes["Architecture"]:
@@ -234,13 +234,13 @@ class EntityTyper:
                         break
         if subject is None:
             subject = first_artifact(ms)
-        doc.user_data["mlkg_subject"] = subject
+        state(doc).subject = subject
         coref = []
         if subject is not None:
             text = text_of(doc)
-            idx = doc.user_data.get("mlkg_idx")
-            texts = doc.user_data.get("mlkg_texts")
-            bounds = doc.user_data.get("mlkg_sents")
+            idx = state(doc).idx
+            texts = state(doc).texts
+            bounds = state(doc).sents
             if idx is None or texts is None or bounds is None:
                 idx = [t.idx for t in doc]
                 texts = [t.text for t in doc]
@@ -255,7 +255,7 @@ class EntityTyper:
                         n = len(p.split())
                         coref.append((start, start + n, subject))
                         break
-        doc.user_data["mlkg_coref"] = coref
+        state(doc).coref = coref
 
 
 def first_artifact(ms: list[Mention]) -> int | None:

@@ -18,7 +18,7 @@ from spacy.lang.lex_attrs import like_url
 from spacy.language import Language
 
 from ingest.extract.catalog import get_catalog
-from ingest.extract.components.base import span_text, text_of, Mention, load_json, meta, mentions
+from ingest.extract.components.base import span_text, text_of, Mention, load_json, meta, mentions, state
 
 _SIZE = re.compile(r"^\$?\d+(?:\.\d+)?[BMKbmk]\$?$|^\d+(?:\.\d+)?(?:B|M|K)-?(?:param|parameter)s?$")
 _FUNC = {"of", "for", "in", "and", "the", "with", "to", "on", "a", "an", "from", "via", "is", "are",
@@ -126,8 +126,8 @@ class NameFinder:
     def scan_head(self, doc, i: int, kind: str, limit: int = 9) -> str | None:
         """Type from 'is/are a … NOUN' or ', a … NOUN' starting at token i."""
         last = None
-        texts = doc.user_data["mlkg_texts"]
-        starts = doc.user_data["mlkg_starts"]
+        texts = state(doc).texts
+        starts = state(doc).starts
         for k in range(i, min(len(texts), i + limit)):
             low = texts[k].lower()
             if starts[k] and k != i:
@@ -151,15 +151,15 @@ class NameFinder:
         info = meta(doc)
         kind = info.get("kind", "newsletter")
         found = mentions(doc)
-        if "mlkg_texts" not in doc.user_data:      # run without the sentence stage
-            doc.user_data["mlkg_texts"] = [t.text for t in doc]
-            doc.user_data["mlkg_starts"] = [bool(t.is_sent_start) for t in doc]
-        texts = doc.user_data["mlkg_texts"]
-        starts = doc.user_data["mlkg_starts"]
+        if state(doc).texts is None:      # run without the sentence stage
+            state(doc).texts = [t.text for t in doc]
+            state(doc).starts = [bool(t.is_sent_start) for t in doc]
+        texts = state(doc).texts
+        starts = state(doc).starts
         n = len(texts)
         get = _SHAPES.get
         shapes = [sh if (sh := get(t)) is not None else shape_text(t) for t in texts]
-        doc.user_data["mlkg_shapes"] = shapes
+        state(doc).shapes = shapes
         # a capitalised word that the document also writes in lowercase is a common word
         self._lower_words = {t for t in texts if t.islower()}
         taken = [False] * n
@@ -180,7 +180,7 @@ class NameFinder:
                 for k in range(m.start, m.end):
                     catalog_cover[k] = True
         # a newline in the whitespace after token k ends a run
-        breaks = doc.user_data.get("mlkg_nl")
+        breaks = state(doc).nl
         if breaks is None or len(breaks) != n:
             text = text_of(doc)
             breaks = [False] * n
@@ -216,9 +216,9 @@ class NameFinder:
             or low in self.head_nouns
 
     def _candidate(self, doc, i, j, kind, found, catalog_cover):
-        texts = doc.user_data["mlkg_texts"]
-        starts = doc.user_data["mlkg_starts"]
-        shapes = doc.user_data["mlkg_shapes"]
+        texts = state(doc).texts
+        starts = state(doc).starts
+        shapes = state(doc).shapes
         # trim leading sentence-initial common words ("Deploying Large …", "The …")
         while i < j and (texts[i].lower() in self.stop or texts[i].lower() in _FUNC or
                          ((starts[i] or (i > 0 and starts[i - 1] and texts[i - 1] in _BULLETS))
@@ -240,7 +240,7 @@ class NameFinder:
         text = span_text(doc, i, j)
         if self.generic(text) and j - i > 1:
             # "MultiLayer Perceptron": no catalog name inside a generic phrase either
-            doc.user_data.setdefault("mlkg_generic_spans", []).append((i, j))
+            state(doc).generic_spans.append((i, j))
             return
         if self.generic(text) or text.lower() in self.stop or _YEAR.match(text):
             return
@@ -285,9 +285,9 @@ class NameFinder:
     def cue(self, doc, i, j, kind) -> tuple[str | None, str]:
         """(type, cue id) of the explicit cue around tokens i..j, or (None, ""). Also
         types the recogniser's names; the id says which cue fired (a mention-scorer feature)."""
-        texts = doc.user_data["mlkg_texts"]
-        starts = doc.user_data["mlkg_starts"]
-        shapes = doc.user_data["mlkg_shapes"]
+        texts = state(doc).texts
+        starts = state(doc).starts
+        shapes = state(doc).shapes
         n = len(texts)
         last = texts[j - 1]
         if last in self.org_suffixes and j - i > 1:
@@ -368,7 +368,7 @@ class NameFinder:
 
     def _from_lists(self, doc, found, taken):
         """'(from A, B and the C team)' → organisations."""
-        texts = doc.user_data["mlkg_texts"]
+        texts = state(doc).texts
         n = len(texts)
         for i in [k for k in range(1, n) if texts[k] == "from" and texts[k - 1] == "("]:
             k = i + 1
@@ -392,7 +392,7 @@ class NameFinder:
     def _people(self, doc, found, taken, kind="newsletter"):
         """Author lists: 'by A B, C D and E F.' (and 'by the X team'), BibTeX-style
         'by Last, First and Last, First', and a name list right after a linked paper."""
-        texts = doc.user_data["mlkg_texts"]
+        texts = state(doc).texts
         n = len(texts)
         triggers = []
         for word in ("by", "By", "BY"):     # list.index scans in C; order is sorted below
@@ -409,7 +409,7 @@ class NameFinder:
                     triggers.append(m.end)
         for k in sorted(set(triggers)):
             end = k
-            starts = doc.user_data["mlkg_starts"]
+            starts = state(doc).starts
             while end < n and not (texts[end] in {".", ";", "\n"} and (end + 1 >= n or starts[end + 1])) \
                     and end - k < 120 and texts[end] not in {"(", ")"}:
                 end += 1
@@ -442,7 +442,7 @@ class NameFinder:
 
     def _bibtex(self, doc, k, end):
         """'Last, First and Last, First and …' → [(s, e, 'Person', 'First Last')], else None."""
-        texts = doc.user_data["mlkg_texts"]
+        texts = state(doc).texts
         parts, s = [], k
         for x in range(k, end + 1):
             if x == end or texts[x].lower() == "and":
@@ -511,7 +511,7 @@ def _split_list(doc, start, end, keep_of_and=False):
     inside 'X of Y and Z' stays ("University of Science and Technology")."""
     parts = []
     s = start
-    texts = doc.user_data.get("mlkg_texts")
+    texts = state(doc).texts
     if texts is None or len(texts) != len(doc):
         texts = [t.text for t in doc]
     for k in range(start, end):

@@ -28,7 +28,7 @@ from spacy.language import Language
 
 from kg.keys import normalize_name
 from kg.schema import ENDPOINTS, Label, RelType
-from ingest.extract.components.base import Mention, RelationHit, meta, mentions, span_text, text_of
+from ingest.extract.components.base import Mention, RelationHit, meta, mentions, span_text, text_of, state
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "relations.npz"
 N_FEATURES = 1 << 18
@@ -60,7 +60,7 @@ def _word(t: str) -> str:
 
 
 def _sentence_of(doc, m: Mention) -> int:
-    index = doc.user_data.get("mlkg_sent_index")
+    index = state(doc).sent_index
     return index[m.start] if index and m.start < len(index) else 0
 
 
@@ -76,7 +76,7 @@ def candidate_pairs(doc, ms: list[Mention], subject: int | None) -> list[Candida
             seen.add((h, t))
             out.append(Candidate(h, t, s, item))
 
-    texts = doc.user_data.get("mlkg_texts") or [t.text for t in doc]
+    texts = state(doc).texts or [t.text for t in doc]
     by_sent: dict[int, list[int]] = {}
     for i in usable + inner:
         by_sent.setdefault(sent[i], []).append(i)
@@ -135,7 +135,7 @@ def pair_features(doc, ms: list[Mention], c: Candidate, kind: str, texts: list[s
     if c.item:
         # the body mention's context, and how its sentence opens ("It supports …")
         body = ms[c.body]
-        bounds = doc.user_data.get("mlkg_sents") or []
+        bounds = state(doc).sents or []
         s0 = bounds[c.sentence][0] if c.sentence < len(bounds) else body.start
         f.append(f"item|coref={c.sentence in coref_sents}|lp={lp}|o={order}")
         f.append(f"item|first={body.start == s0}|lp={lp}|o={order}")
@@ -205,10 +205,10 @@ def doc_candidates(doc):
     """(mentions, candidates, feature lists) for a processed document."""
     ms = mentions(doc)
     info = meta(doc)
-    texts = doc.user_data.get("mlkg_texts") or [t.text for t in doc]
-    subject = doc.user_data.get("mlkg_subject")
-    index = doc.user_data.get("mlkg_sent_index") or []
-    coref_sents = {index[s] if s < len(index) else 0 for s, _e, _m in doc.user_data.get("mlkg_coref", [])}
+    texts = state(doc).texts or [t.text for t in doc]
+    subject = state(doc).subject
+    index = state(doc).sent_index or []
+    coref_sents = {index[s] if s < len(index) else 0 for s, _e, _m in state(doc).coref}
     cands = candidate_pairs(doc, ms, subject)
     kind = info.get("kind", "newsletter")
     labelled_between = _Between(ms)
@@ -225,14 +225,14 @@ class RelationModel:
         ms, cands, feats = doc_candidates(doc)
         if not cands:
             return doc
-        hits = doc.user_data.setdefault("mlkg_relations", [])
+        hits = state(doc).relations
         have = {(h.type, h.head, h.tail) for h in hits}
         # names a rule already attached within their own sentence ("… by Dee Fox and
         # Eve Gray" after the second paper): an item-level pair does not re-attach them
         # to the item's subject in the same role
         attached = {(h.type, role, normalize_name(ms[i].name))
                     for h in hits for role, i in (("head", h.head), ("tail", h.tail))}
-        bounds = doc.user_data.get("mlkg_sents") or []
+        bounds = state(doc).sents or []
         text = text_of(doc)
         for c, fs in zip(cands, feats):
             probs = self.model.probabilities(hash_features(fs), _ALLOWED[(ms[c.head].label, ms[c.tail].label)])

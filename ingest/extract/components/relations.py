@@ -19,7 +19,7 @@ from spacy.language import Language
 
 from kg.keys import normalize_name
 from kg.schema import RelType, Label, allows
-from ingest.extract.components.base import text_of, RelationHit, load_json, meta
+from ingest.extract.components.base import text_of, RelationHit, load_json, meta, state
 from ingest.extract.components.sentences import sent_of, sents
 
 _COORD = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|&|/|as well as)\s*(?:both\s+|also\s+|the\s+)?$", re.I)
@@ -103,10 +103,10 @@ class RelationFinder:
         return cands
 
     def __call__(self, doc):
-        ms = doc.user_data.get("mlkg_mentions", [])
+        ms = state(doc).mentions
         info = meta(doc)
         kind = info.get("kind", "newsletter")
-        subject = doc.user_data.get("mlkg_subject")
+        subject = state(doc).subject
         hits: list[RelationHit] = []
         seen = set()
         author_papers = self._author_papers(doc, ms)
@@ -129,7 +129,7 @@ class RelationFinder:
 
         # sentence-level slots: (start token, end token, mention index)
         slots_by_sent = []
-        coref = doc.user_data.get("mlkg_coref", [])
+        coref = state(doc).coref
         self._coref = set(coref)
         doc_text = text_of(doc)
         tok_idx, tok_texts = self._token_arrays(doc)
@@ -219,7 +219,7 @@ class RelationFinder:
         self._docs_lines(doc, ms, subject, add)
         self._introduces(doc, ms, kind, subject, add)
         self._propagate(hits, ms)
-        doc.user_data["mlkg_relations"] = hits
+        state(doc).relations = hits
         return doc
 
     def _coordinate(self, doc, slots, b, rtype, h, t, direction, head_rule, text, conf, add):
@@ -238,8 +238,8 @@ class RelationFinder:
     @staticmethod
     def _token_arrays(doc):
         """Token character offsets and texts by token index, as the sentence stage left them."""
-        idx = doc.user_data.get("mlkg_idx")
-        texts = doc.user_data.get("mlkg_texts")
+        idx = state(doc).idx
+        texts = state(doc).texts
         if idx is None or texts is None or len(idx) != len(doc) or len(texts) != len(doc):
             idx = [t.idx for t in doc]
             texts = [t.text for t in doc]

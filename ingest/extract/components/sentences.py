@@ -3,8 +3,8 @@ capital. Cheaper than a parser and good enough for cue patterns.
 
 The boundaries are written in one ``Doc.from_array`` call (the per-token
 ``is_sent_start`` setter re-checks the doc's annotation on every call) and kept
-in ``user_data`` (``mlkg_sents``, ``mlkg_sent_index``, ``mlkg_starts``) together
-with the token texts (``mlkg_texts``) that later stages reuse.
+in the document's state (``sents``, ``sent_index``, ``starts``; base.DocState) together
+with the token texts and offsets (``texts``, ``idx``) that later stages reuse.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 
-from ingest.extract.components.base import text_of
+from ingest.extract.components.base import text_of, state
 
 _ABBREV = {"e.g.", "i.e.", "etc.", "al.", "vs.", "fig.", "eq.", "no.", "dr.", "mr.", "ms.", "inc."}
 _END = {".", "!", "?", "•"}
@@ -52,15 +52,15 @@ def mlkg_sentences(doc):
         arr[starts] = 1
         doc.from_array([SENT_START], arr.astype("uint64").reshape(-1, 1))
     bounds = [(s, e) for s, e in zip(starts, starts[1:] + [n])]
-    doc.user_data["mlkg_sents"] = bounds
+    state(doc).sents = bounds
     index = [0] * n
     for k, (s, e) in enumerate(bounds):
         index[s:e] = [k] * (e - s)
-    doc.user_data["mlkg_sent_index"] = index
-    doc.user_data["mlkg_starts"] = flags
-    doc.user_data["mlkg_texts"] = texts
-    doc.user_data["mlkg_idx"] = idx
-    doc.user_data["mlkg_nl"] = nl
+    state(doc).sent_index = index
+    state(doc).starts = flags
+    state(doc).texts = texts
+    state(doc).idx = idx
+    state(doc).nl = nl
     return doc
 
 
@@ -115,24 +115,24 @@ class Sent:
 def sents(doc):
     """Sentences computed once by mlkg_sentences (doc.sents rescans the doc), as
     :class:`Sent` objects that cache their text."""
-    cached = doc.user_data.get("mlkg_sent_spans")
+    cached = state(doc).sent_spans
     if cached is None:
-        bounds = doc.user_data.get("mlkg_sents") or [(0, len(doc))]
-        idx = doc.user_data.get("mlkg_idx")
-        texts = doc.user_data.get("mlkg_texts")
+        bounds = state(doc).sents or [(0, len(doc))]
+        idx = state(doc).idx
+        texts = state(doc).texts
         if not len(doc):
             cached = [doc[0:0]]
         elif idx is None or texts is None or len(idx) != len(doc):
             cached = [doc[s:e] for s, e in bounds]
         else:
             cached = [Sent(doc, s, e, idx[s], idx[e - 1] + len(texts[e - 1])) for s, e in bounds]
-        doc.user_data["mlkg_sent_spans"] = cached
+        state(doc).sent_spans = cached
     return cached
 
 
 def sent_of(doc, i: int):
-    index = doc.user_data.get("mlkg_sent_index")
-    bounds = doc.user_data.get("mlkg_sents")
+    index = state(doc).sent_index
+    bounds = state(doc).sents
     if not index or not bounds:
         return doc[:]
     return sents(doc)[index[i]]

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy
 
+from ingest.extract.components.base import state
 from ingest.extract.components.mention_scorer import (context_cues, cue_keys, cue_reader, mention_features,
                                                       protected)
 from ingest.extract.components.relation_model import N_FEATURES, hash_features
@@ -116,7 +117,7 @@ def _label_doc(extractor, item: dict, d: PreparedDoc, catalog, out, gold_counts,
     keys, optional, n = gold_keys(d)
     gold_counts[owner] = n
     if sdoc is not None:
-        ms = sdoc.user_data.get("mlkg_mentions", [])
+        ms = state(sdoc).mentions
         ctx = context_cues(sdoc, ms, cue_reader(extractor.nlp))
         ckeys = cue_keys(ms, ctx)
         kept = protected(sdoc, ms)     # the structural protections; the precise cues are measured below

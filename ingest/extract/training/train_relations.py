@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy
 
+from ingest.extract.components.base import state
 from ingest.extract.components.relation_model import (CLASSES, N_FEATURES, _ALLOWED, RelationWeights,
                                                       doc_candidates, hash_features)
 from ingest.extract.scoring import norm   # the scorer's name key
@@ -77,7 +78,7 @@ def labelled_pairs(extractor, docs: list[PreparedDoc]) -> PairSet:
         keys = _gold_names(d)
         ents = [_mention_entity(d, m, keys) or "?" + norm(m.name) for m in ms]
         out.rule_facts[d.id] = {(h.type, ents[h.head], ents[h.tail])
-                                for h in sdoc.user_data.get("mlkg_relations", ())}
+                                for h in state(sdoc).relations}
         gold = {(h, t): r for h, r, t in d.relations}
         for c, fs in zip(cands, feats):
             h, t = ents[c.head], ents[c.tail]
