@@ -177,3 +177,16 @@ def test_applied_ml_tags_are_organizations(ex):
 def test_bullet_initial_verb_is_not_part_of_a_name(ex):
     found = ents(ex, "* Add QuorNetV2 weights to the hub.", kind="docs")
     assert ("QuorNetV2", "Architecture") in found
+
+
+def test_a_changelog_bullets_verb_and_a_release_number_are_not_names(ex):
+    found = ents(ex, "v0.7.1 (2024-03-02) — New Features\n\n- Support Quorvex dataset (#159)\n"
+                     "- Add Brindle dataset for users (#12)\n- Fix Tarnwick dataset loading")
+    assert {"quorvex", "brindle", "tarnwick"} <= names(found)
+    assert not names(found) & {"support quorvex", "add brindle", "fix tarnwick", "v0.7.1"}
+
+
+def test_a_sentence_may_still_open_with_a_name_that_starts_like_a_verb(full):
+    # only a bullet's first word is taken for a changelog verb
+    found = ents(full, "Support Vector Machines remain a strong baseline on small tabular data.")
+    assert not any(n.lower() == "vector machines" for n, _ in found)

@@ -24,6 +24,7 @@ _SIZE = re.compile(r"^\$?\d+(?:\.\d+)?[BMKbmk]\$?$|^\d+(?:\.\d+)?(?:B|M|K)-?(?:p
 _FUNC = {"of", "for", "in", "and", "the", "with", "to", "on", "a", "an", "from", "via", "is", "are",
          "at", "by", "or", "as", "&", "without", "beyond", "through", "into", "vs", "vs."}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_VERSION = re.compile(r"^v?\d+(?:\.\d+)+\w*$", re.I)      # "v0.5.0", "2.3.0rc1": a release, not a name
 
 
 # never a name on their own: counts and sizes (2D, 16-bit, 22.2x, 4-year-olds, 64K,
@@ -112,6 +113,7 @@ class NameFinder:
         self.org_suffixes = set(cues["org_suffixes"])
         self.stop = nlp.Defaults.stop_words
         self.generic_words = frozenset(w.lower() for w in cues.get("generic_words", ()))
+        self.changelog_verbs = frozenset(cues["changelog_verbs"])
 
     # ---- helpers -------------------------------------------------------------------
     def head_label(self, word: str, kind: str) -> str | None:
@@ -219,10 +221,12 @@ class NameFinder:
         texts = state(doc).texts
         starts = state(doc).starts
         shapes = state(doc).shapes
-        # trim leading sentence-initial common words ("Deploying Large …", "The …")
+        # trim leading sentence-initial common words ("Deploying Large …", "The …") and a
+        # changelog bullet's verb ("- Support DanceTrack dataset")
         while i < j and (texts[i].lower() in self.stop or texts[i].lower() in _FUNC or
                          ((starts[i] or (i > 0 and starts[i - 1] and texts[i - 1] in _BULLETS))
-                          and shapes[i] == 1 and j - i > 1 and self._initial_word(texts[i]))):
+                          and shapes[i] == 1 and j - i > 1 and self._initial_word(texts[i])) or
+                         (i > 0 and texts[i - 1] in _BULLETS and j - i > 1 and texts[i].lower() in self.changelog_verbs)):
             i += 1
         # trailing cue nouns are not part of the name ("Conformer CTC Model"); name heads
         # are ("Focused Transformer")
@@ -242,7 +246,7 @@ class NameFinder:
             # "MultiLayer Perceptron": no catalog name inside a generic phrase either
             state(doc).generic_spans.append((i, j))
             return
-        if self.generic(text) or text.lower() in self.stop or _YEAR.match(text):
+        if self.generic(text) or text.lower() in self.stop or _YEAR.match(text) or _VERSION.match(text):
             return
         if j - i == 1 and _TRAIL_DIGITS.search(text) and self.generic(_TRAIL_DIGITS.sub("", text)):
             return      # "CVPR2023", "GPU4"
