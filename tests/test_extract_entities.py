@@ -190,3 +190,24 @@ def test_a_sentence_may_still_open_with_a_name_that_starts_like_a_verb(full):
     # only a bullet's first word is taken for a changelog verb
     found = ents(full, "Support Vector Machines remain a strong baseline on small tabular data.")
     assert not any(n.lower() == "vector machines" for n, _ in found)
+
+
+@pytest.mark.parametrize("title, text, label", [
+    ("Quorvex", "We present a sparse mixer for tabular data that beats gradient boosting.", "Architecture"),
+    ("BrindleBench", "BrindleBench is a benchmark of 162 legal reasoning tasks built by lawyers.", "Dataset"),
+    ("TarnJax", "TarnJax is a library of structured distributions for sequence models.", "Library"),
+])
+def test_an_arxiv_title_that_is_only_a_name_is_the_system(full, title, text, label):
+    # the annotation convention (docs/ANNOTATION.md): the system, typed by what the text
+    # says it is; the record stays a paper, the one that introduced the system
+    out = to_contract_json(full.extract(Document("t", "arxiv", text, title=title, arxiv_id="2306.00001")))
+    assert (title, label) in {(e["name"], e["type"]) for e in out["entities"]}
+    assert (title, "Paper") in {(e["name"], e["type"]) for e in out["entities"]}
+
+
+def test_a_real_arxiv_title_still_introduces_what_it_names(full):
+    out = to_contract_json(full.extract(Document(
+        "t", "arxiv", "We propose Quorvex, a sparse mixer for tabular data.",
+        title="Quorvex: Sparse Mixing for Tabular Data", arxiv_id="2306.00002")))
+    assert ("Quorvex: Sparse Mixing for Tabular Data", "INTRODUCES", "Quorvex") in {
+        (r["head"], r["type"], r["tail"]) for r in out["relations"]}

@@ -171,7 +171,7 @@ class EntityTyper:
                 if (c.start, c.end) == (s, e):
                     label = c.label
             if label is None:
-                label = "Library" if kind == "list" else "Architecture"
+                label = info.get("title_short_label") or ("Library" if kind == "list" else "Architecture")
             short_mention = Mention(s, e, label, "title", name=doc[s:e].text, confidence=0.7)
         info["inner"] = [(p, c) for p, c in found if not short or (c.start, c.end) != tuple(short)]
         info["short_mention"] = short_mention

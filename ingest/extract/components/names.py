@@ -362,6 +362,19 @@ class NameFinder:
                              props=dict(info.get("title_props", {})), confidence=0.9))
         for k in range(span.start, span.end):
             taken[k] = True
+        # an arXiv title that is only a system name ("LongLLaMA", "RoboCat"): the record
+        # is about the system, named as the annotation convention does (docs/ANNOTATION.md),
+        # typed by what the text says it is; the record stays a Paper (optional in the
+        # annotations) that introduces it, which is what a lineage question asks for
+        words = [t for t in span if not t.is_punct]
+        if kind == "arxiv" and not any(t.text == ":" for t in span) \
+                and all(t.text[:1].isupper() or t.text[:1].isdigit() for t in words) \
+                and (len(words) == 1 or (len(words) <= 3 and any(shape(t) == 2 for t in words))) \
+                and any(shape(t) > 0 for t in words) and not self.generic(span.text):
+            info["title_short"] = (span.start, span.end)
+            info["title_is_name"] = True
+            info["title_short_label"] = self.cue(doc, span.start, span.end, kind)[0]   # "X is a benchmark …"
+            return
         # "X: …" — X is the paper's short name (what it introduces)
         for tok in span:
             if tok.text == ":" and tok.i > span.start and tok.i - span.start <= 4:
