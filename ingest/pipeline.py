@@ -182,7 +182,7 @@ class Ingestor:
 
 def _payload(doc: Document) -> str:
     """What `kg quarantine retry` needs to try a document again."""
-    data = {"id": doc.id, "kind": doc.kind, "text": doc.text, "title": doc.title,
+    data = {"id": doc.original_id or doc.id, "kind": doc.kind, "text": doc.text, "title": doc.title,
             "url": doc.url, "published": doc.published, "arxiv_id": doc.arxiv_id,
             "authors": doc.authors, "categories": doc.categories, "origin": doc.origin}
     text = json.dumps(data, ensure_ascii=False)
@@ -190,8 +190,7 @@ def _payload(doc: Document) -> str:
 
 
 def document_from_payload(payload: str) -> Document:
-    data = json.loads(payload)
-    return Document(**{k: v for k, v in data.items() if v is not None})
+    return Document.from_dict(json.loads(payload), strict=False)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
