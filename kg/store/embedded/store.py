@@ -10,7 +10,8 @@ from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path
 
-from kg.errors import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
+from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, StoreError,
+                       StoreUnavailable)
 from kg.store.base import GraphStore
 from kg.store.embedded import dialect
 from kg.store.embedded.server import EmbeddedServer
@@ -65,6 +66,7 @@ class EmbeddedStore(GraphStore):
 
     def _read_only(self, query: str, params: dict, *, timeout: float,
                    limit: int) -> list[dict[str, Any]]:
+        self._refuse_by_plan(query, params)
         return self._ro(query, params, timeout, limit)
 
     def close(self) -> None:
@@ -82,6 +84,18 @@ class EmbeddedStore(GraphStore):
         self.server.stop()
 
     # -- internals -----------------------------------------------------------------
+    def _refuse_by_plan(self, query: str, params: dict) -> None:
+        """GRAPH.EXPLAIN plans without running; its operators pass ``plan_refusal``."""
+        try:
+            plan = self._graph.explain(query, params)
+        except redis.exceptions.ResponseError as exc:
+            raise StoreError(f"FalkorDB query failed: {exc}") from exc
+        except redis.exceptions.RedisError as exc:
+            raise StoreError(f"FalkorDB query failed: {exc}") from exc
+        reason = dialect.plan_refusal(plan.structured_plan)
+        if reason:
+            raise QueryRefused(f"this endpoint only reads the graph; the query uses {reason}")
+
     def _ro(self, query: str, params: dict | None, timeout: float | None,
             limit: int | None) -> list[dict[str, Any]]:
         """GRAPH.RO_QUERY: FalkorDB itself refuses any write in it."""

@@ -1,8 +1,11 @@
 """The Neo4j store, through the official driver.
 
 Writes run in write transactions; our reads and analysts' queries in read
-transactions of a READ-mode session, after an ``EXPLAIN`` that must classify the
-query as read-only — so a write is refused twice, before it runs and by the server.
+transactions of a READ-mode session. An analyst's query first goes through
+``EXPLAIN``: Neo4j must classify it as read-only ('r') and its plan may hold no
+LOAD CSV, administration command (SHOW …, TERMINATE …), procedure outside
+``dialect.READ_PROCEDURES`` or operator on another database — so a write is
+refused twice, before it runs and by the server.
 """
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, AuthError
 
-from kg.errors import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
+from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, StoreError,
+                       StoreUnavailable)
 from kg.store.base import GraphStore
 from kg.store.neo4j import dialect
 
@@ -72,7 +76,8 @@ class Neo4jStore(GraphStore):
         return self._driver.session(database=self.database, default_access_mode=mode)
 
     def _refuse_writes(self, query: str, params: dict | None) -> None:
-        """EXPLAIN plans without running; its query type must be read-only ('r')."""
+        """EXPLAIN plans without running: the query type must be read-only ('r') and
+        the plan's operators pass ``dialect.plan_refusal``."""
         try:
             with self._session(neo4j.READ_ACCESS) as session:
                 summary = session.run(f"EXPLAIN {query}", params or {}).consume()
@@ -81,7 +86,12 @@ class Neo4jStore(GraphStore):
         if summary.query_type != "r":
             raise ReadOnlyViolation(
                 f"this endpoint is read-only: the query is of type {summary.query_type!r} "
-                "(writes or schema changes)")
+                "(writes, schema or system commands)")
+        if not summary.plan:  # nothing to check is not the same as nothing found
+            raise QueryRefused("this endpoint cannot check the query: Neo4j gave no plan")
+        reason = dialect.plan_refusal(summary.plan, summary.database or "")
+        if reason:
+            raise QueryRefused(f"this endpoint only reads the graph; the query uses {reason}")
 
     def _read(self, query: str, params: dict | None, limit: int | None,
               timeout: float | None) -> list[dict[str, Any]]:
@@ -104,6 +114,8 @@ class Neo4jStore(GraphStore):
     @staticmethod
     def _translate(exc: Neo4jError) -> Exception:
         code = exc.code or ""
+        if "AdministrationCommand" in code or "NotSystemDatabase" in code:
+            return QueryRefused(f"this endpoint only reads the graph: {exc.message}")
         if "AccessMode" in code or "ForbiddenOnReadOnlyDatabase" in code or "Forbidden" in code:
             return ReadOnlyViolation(f"this endpoint is read-only: {exc.message}")
         if "TransactionTimedOut" in code or "Terminated" in code:
