@@ -60,6 +60,10 @@ class Ingestor:
         self.batch_docs = batch_docs
         self.on_progress = on_progress
         self.report = IngestReport()
+        # the path or URL the operator asked this run to read, while it is being read:
+        # the only origin `kg quarantine retry` may read or fetch again (a document's
+        # own ``origin`` field is data, never followed)
+        self._reading: str | None = None
 
     @property
     def extractor(self):
@@ -84,10 +88,13 @@ class Ingestor:
             def on_error(line_no: int, reason: str, _path=path) -> None:
                 self.quarantine(f"{_path}:{line_no}", origin=_path, reason=reason,
                                 stage="read")
+            self._reading = path
             try:
                 self.ingest_documents(read_path(path, on_error=on_error))
             except MlkgError as exc:
                 self.quarantine(path, origin=path, reason=str(exc), stage="read")
+            finally:
+                self._reading = None
         return self.report
 
     def ingest_stream(self, origin: str, docs: Iterable[Document]) -> IngestReport:
@@ -102,18 +109,19 @@ class Ingestor:
     def ingest_urls(self, urls: Iterable[str], client) -> IngestReport:
         from ingest.sources import read_url
         for url in urls:
+            self._reading = url
             try:
-                docs = read_url(url, client)
+                self.ingest_documents(read_url(url, client))
             except MlkgError as exc:
                 self.quarantine(url, origin=url, reason=str(exc), stage="fetch")
-                continue
-            self.ingest_documents(docs)
+            finally:
+                self._reading = None
         return self.report
 
     def quarantine(self, item_id: str, *, origin: str, reason: str, stage: str,
                    payload: str = "") -> None:
         self.store.quarantine(item_id, origin=origin, reason=reason, stage=stage,
-                              payload=payload[:MAX_PAYLOAD_CHARS])
+                              payload=payload[:MAX_PAYLOAD_CHARS], refetch=self._reading)
         self.report.errors += 1
         self.report.quarantined.append({"id": item_id, "reason": reason, "stage": stage})
 

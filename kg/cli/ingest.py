@@ -107,23 +107,27 @@ def quarantine_list(store_spec: str | None, fmt: str) -> None:
 @store_option
 @handle_errors
 def quarantine_retry(ids: tuple[str, ...], store_spec: str | None) -> None:
-    """Try quarantined items again (all, or the given IDs); successes leave quarantine."""
+    """Try quarantined items again (all, or the given IDs); successes leave quarantine.
+
+    An item is retried from its stored text, or by reading again the path or URL
+    given to `kg ingest`; a document's own `origin` field is never read or fetched."""
     from ingest.pipeline import Ingestor, document_from_payload
     with open_store_from_cli(store_spec) as store:
         items = [q for q in store.quarantined() if not ids or q["id"] in ids]
         fixed = 0
         for item in items:
             ingestor = Ingestor(store)
+            refetch = item.get("refetch") or ""
             if item.get("payload"):
                 ingestor.ingest_documents([document_from_payload(item["payload"])])
-            elif item.get("origin", "").startswith(("http://", "https://")):
+            elif refetch.startswith(("http://", "https://")):
                 with _http_client() as client:
-                    ingestor.ingest_urls([item["origin"]], client)
-            elif item.get("origin") and Path(item["origin"]).exists():
-                ingestor.ingest_paths([item["origin"]])
-            else:
-                click.echo(f"{item['id']}: nothing to retry from (origin {item.get('origin')!r})",
-                           err=True)
+                    ingestor.ingest_urls([refetch], client)
+            elif refetch and Path(refetch).exists():
+                ingestor.ingest_paths([refetch])
+            else:  # a document's own ``origin`` is never read or fetched
+                click.echo(f"{item['id']}: nothing to retry from (no stored text, and no "
+                           "path or URL given to `kg ingest`)", err=True)
                 continue
             if ingestor.report.errors == 0:
                 store.release(item["id"])

@@ -166,12 +166,15 @@ class GraphStore(abc.ABC):
         return [r["run"] for r in self.read(prov.RUNS, {"limit": limit})]
 
     def quarantine(self, item_id: str, *, origin: str, reason: str, stage: str,
-                   payload: str = "", at: str | None = None) -> None:
+                   payload: str = "", at: str | None = None,
+                   refetch: str | None = None) -> None:
+        """``refetch``: the path or URL the operator gave that retry may read again;
+        None for documents that arrived as data (a request, a stream)."""
         # not a constrained key, but it must be encodable (no lone surrogates)
         self.write(prov.QUARANTINE_PUT, {"id": clean_identifier(item_id),
-                                         "origin": clean_identifier(origin), "reason": reason,
-                                         "stage": stage, "payload": payload,
-                                         "at": at or utc_now()})
+                                         "origin": clean_identifier(origin, bounded=False),
+                                         "reason": reason, "stage": stage, "payload": payload,
+                                         "refetch": refetch, "at": at or utc_now()})
 
     def quarantined(self) -> list[dict]:
         return self.read(prov.QUARANTINE_LIST)

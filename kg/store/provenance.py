@@ -95,13 +95,13 @@ QUARANTINE_PUT = f"""
 MERGE (q:{QUARANTINE_LABEL} {{id: $id}})
 ON CREATE SET q.first_seen = $at, q.attempts = 0
 SET q.origin = $origin, q.reason = $reason, q.stage = $stage, q.at = $at,
-    q.payload = $payload, q.attempts = q.attempts + 1
+    q.payload = $payload, q.refetch = $refetch, q.attempts = q.attempts + 1
 """
 
 QUARANTINE_LIST = f"""
 MATCH (q:{QUARANTINE_LABEL})
 RETURN q.id AS id, q.origin AS origin, q.stage AS stage, q.reason AS reason, q.at AS at,
-       q.attempts AS attempts, q.payload AS payload
+       q.attempts AS attempts, q.payload AS payload, q.refetch AS refetch
 ORDER BY at DESC, id
 """
 
