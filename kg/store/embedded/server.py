@@ -37,7 +37,8 @@ class EmbeddedServer:
     # -- lifecycle -------------------------------------------------------------
     def ensure_running(self) -> None:
         """Reuse a live server for this directory, else start one."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _owner_only(self.data_dir)
         if self._ping():
             return
         self._clean_stale()
@@ -104,10 +105,12 @@ class EmbeddedServer:
             "--logfile", str(self.data_dir / LOG_NAME),
         ]
         try:
+            # umask 077: the graph, its append-only log and the server log are the
+            # owner's alone (0600 files, 0700 directories)
             self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                              stdout=subprocess.DEVNULL,
                                              stderr=subprocess.DEVNULL,
-                                             start_new_session=True)
+                                             start_new_session=True, umask=0o077)
         except OSError as exc:
             raise StoreUnavailable(f"could not start FalkorDB: {exc}") from exc
         atexit.register(self.stop)
@@ -129,3 +132,18 @@ class EmbeddedServer:
             return (self.data_dir / LOG_NAME).read_text(errors="replace")[-800:]
         except OSError:
             return ""
+
+
+def _owner_only(data_dir: Path) -> None:
+    """The data directory 0700 and what is in it group/other-inaccessible: files a
+    server from before umask 077 (or another tool) left readable are tightened."""
+    try:
+        data_dir.chmod(0o700)
+        for path in data_dir.rglob("*"):
+            if path.is_symlink():
+                continue
+            mode = path.stat().st_mode & 0o777
+            if mode & 0o077:
+                path.chmod(mode & 0o700)
+    except OSError:  # a directory we do not own: the server's own checks decide
+        pass
