@@ -9,16 +9,27 @@ refused twice, before it runs and by the server.
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, AuthError
+from neo4j.exceptions import (AuthError, ClientError, DriverError, Neo4jError,
+                              ServiceUnavailable, SessionExpired)
 
 from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, StoreError,
                        StoreUnavailable)
 from kg.store.base import GraphStore
 from kg.store.neo4j import dialect
+
+
+# A server that does not answer is reported within seconds, not after the driver's
+# 30 s of retries: TCP connect bounded, reads retried for one second only (writes
+# keep the driver's default retries), and for a short while after a failure every
+# call fails at once (a circuit breaker) instead of waiting again.
+CONNECT_TIMEOUT_S = 2.0
+READ_RETRY_S = 1.0
+BREAKER_S = 2.0
 
 
 class Neo4jStore(GraphStore):
@@ -29,8 +40,10 @@ class Neo4jStore(GraphStore):
                  database: str | None = None):
         self.uri = uri
         self.database = database
+        self._down_until = 0.0
         try:
-            self._driver = GraphDatabase.driver(uri, auth=auth)
+            self._driver = GraphDatabase.driver(uri, auth=auth,
+                                                connection_timeout=CONNECT_TIMEOUT_S)
             self._driver.verify_connectivity()
         except (ServiceUnavailable, AuthError, OSError, ValueError) as exc:
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {exc}") from exc
@@ -44,11 +57,14 @@ class Neo4jStore(GraphStore):
             session.run("CALL db.awaitIndexes(300)").consume()
 
     def write(self, query: str, params: dict | None = None) -> None:
+        self._check_breaker()
         try:
             with self._session(neo4j.WRITE_ACCESS) as session:
                 session.execute_write(lambda tx: tx.run(query, params or {}).consume())
         except Neo4jError as exc:
             raise StoreError(f"Neo4j write failed: {exc}") from exc
+        except DriverError as exc:
+            raise self._unavailable(exc) from exc
 
     def read(self, query: str, params: dict | None = None, *,
              timeout: float | None = None) -> list[dict[str, Any]]:
@@ -73,16 +89,36 @@ class Neo4jStore(GraphStore):
 
     # -- internals -----------------------------------------------------------------
     def _session(self, mode: str) -> neo4j.Session:
+        if mode == neo4j.READ_ACCESS:
+            return self._driver.session(database=self.database, default_access_mode=mode,
+                                        max_transaction_retry_time=READ_RETRY_S,
+                                        initial_retry_delay=0.2,
+                                        connection_acquisition_timeout=CONNECT_TIMEOUT_S)
         return self._driver.session(database=self.database, default_access_mode=mode)
+
+    def _check_breaker(self) -> None:
+        if time.monotonic() < self._down_until:
+            raise StoreUnavailable(f"Neo4j at {self.uri} did not answer moments ago; "
+                                   f"trying again within {BREAKER_S:g}s")
+
+    def _unavailable(self, exc: DriverError) -> StoreError:
+        """A lost server opens the breaker; other driver errors stay store errors."""
+        if isinstance(exc, (ServiceUnavailable, SessionExpired)):
+            self._down_until = time.monotonic() + BREAKER_S
+            return StoreUnavailable(f"Neo4j at {self.uri} is not reachable: {exc}")
+        return StoreError(f"Neo4j driver error: {exc}")
 
     def _refuse_writes(self, query: str, params: dict | None) -> None:
         """EXPLAIN plans without running: the query type must be read-only ('r') and
         the plan's operators pass ``dialect.plan_refusal``."""
+        self._check_breaker()
         try:
             with self._session(neo4j.READ_ACCESS) as session:
                 summary = session.run(f"EXPLAIN {query}", params or {}).consume()
         except Neo4jError as exc:
             raise self._translate(exc) from exc
+        except DriverError as exc:
+            raise self._unavailable(exc) from exc
         if summary.query_type != "r":
             raise ReadOnlyViolation(
                 f"this endpoint is read-only: the query is of type {summary.query_type!r} "
@@ -105,11 +141,14 @@ class Neo4jStore(GraphStore):
                 rows.append({k: _plain(v) for k, v in record.items()})
             result.consume()
             return rows
+        self._check_breaker()
         try:
             with self._session(neo4j.READ_ACCESS) as session:
                 return session.execute_read(work)
         except Neo4jError as exc:
             raise self._translate(exc) from exc
+        except DriverError as exc:
+            raise self._unavailable(exc) from exc
 
     @staticmethod
     def _translate(exc: Neo4jError) -> Exception:
