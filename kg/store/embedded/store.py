@@ -17,6 +17,11 @@ from kg.store.embedded import dialect
 from kg.store.embedded.server import EmbeddedServer
 
 GRAPH_NAME = "mlkg"
+# FalkorDB's per-query memory cap (GRAPH.CONFIG QUERY_MEM_CAPACITY; 0, its default,
+# is unlimited). A query past it fails at once instead of growing the server — and,
+# through its reply, this process — by gigabytes; our own batched writes and paged
+# reads stay far below it.
+QUERY_MEMORY_BYTES = 512 * 1024 * 1024
 
 
 class EmbeddedStore(GraphStore):
@@ -31,6 +36,9 @@ class EmbeddedStore(GraphStore):
             self._db = FalkorDB(unix_socket_path=str(self.server.socket_path),
                                 socket_timeout=None)
             self._graph = self._db.select_graph(graph)
+            # set on every connect: a server started by another process is reused
+            self._db.connection.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY",
+                                                QUERY_MEMORY_BYTES)
         except redis.exceptions.RedisError as exc:
             raise StoreUnavailable(f"cannot connect to FalkorDB: {exc}") from exc
         self.ensure_schema()
@@ -88,10 +96,8 @@ class EmbeddedStore(GraphStore):
         """GRAPH.EXPLAIN plans without running; its operators pass ``plan_refusal``."""
         try:
             plan = self._graph.explain(query, params)
-        except redis.exceptions.ResponseError as exc:
-            raise StoreError(f"FalkorDB query failed: {exc}") from exc
         except redis.exceptions.RedisError as exc:
-            raise StoreError(f"FalkorDB query failed: {exc}") from exc
+            raise _translate(exc, None) from exc
         reason = dialect.plan_refusal(plan.structured_plan)
         if reason:
             raise QueryRefused(f"this endpoint only reads the graph; the query uses {reason}")
@@ -102,16 +108,8 @@ class EmbeddedStore(GraphStore):
         try:
             result = self._graph.ro_query(
                 query, params, timeout=int(timeout * 1000) if timeout else None)
-        except redis.exceptions.ResponseError as exc:
-            message = str(exc)
-            if "read-only" in message:
-                raise ReadOnlyViolation("this endpoint is read-only: the query writes "
-                                        "to the graph") from exc
-            if message.lower().startswith("query timed out"):
-                raise QueryTimeout(f"query exceeded {timeout}s") from exc
-            raise StoreError(f"FalkorDB query failed: {message}") from exc
         except redis.exceptions.RedisError as exc:
-            raise StoreError(f"FalkorDB query failed: {exc}") from exc
+            raise _translate(exc, timeout) from exc
         columns = [c[1] if isinstance(c, (list, tuple)) else c for c in result.header]
         columns = [c.decode() if isinstance(c, bytes) else str(c) for c in columns]
         rows = result.result_set if limit is None else result.result_set[:limit]
@@ -131,6 +129,21 @@ class EmbeddedStore(GraphStore):
             return self._graph.list_constraints()
         except redis.exceptions.ResponseError:
             return []
+
+
+def _translate(exc: redis.exceptions.RedisError, timeout: float | None) -> StoreError:
+    """A FalkorDB error as mlkg's. Some arrive inside the reply and are raised as a
+    plain RedisError; planning can fail too (constants such as range() are folded
+    then), so this serves GRAPH.EXPLAIN and GRAPH.RO_QUERY alike."""
+    message = str(exc)
+    if "read-only" in message:
+        return ReadOnlyViolation("this endpoint is read-only: the query writes to the graph")
+    if message.lower().startswith("query timed out"):
+        return QueryTimeout(f"query exceeded {timeout}s")
+    if "mem consumption exceeded" in message:
+        return StoreError(f"the query needs more than {QUERY_MEMORY_BYTES >> 20} MiB of "
+                          "memory; add a LIMIT or narrow the MATCH")
+    return StoreError(f"FalkorDB query failed: {message}")
 
 
 def _plain(value: Any) -> Any:
