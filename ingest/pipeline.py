@@ -7,7 +7,10 @@ Guarantees (tested in tests/test_ingest_*.py):
 - nothing lost: a document that cannot be read or extracted is quarantined with
   its reason and the batch goes on;
 - crash-safe: a source is marked 'loading' before its facts are written and
-  'done' after, so re-running after a kill retracts any half-load and redoes it.
+  'done' after, under a store-level ingest lock; every chunk first retracts every
+  half-load a killed run left (whatever documents this run brings), so re-running
+  after a kill converges to a clean run;
+- one writer at a time: concurrent ingests on one store take turns per chunk.
 """
 from __future__ import annotations
 
@@ -126,6 +129,15 @@ class Ingestor:
         self.report.quarantined.append({"id": item_id, "reason": reason, "stage": stage})
 
     # -- one chunk ---------------------------------------------------------------------
+    def _recover(self) -> None:
+        """Retract every half-loaded source (status 'loading': its writer died, since
+        writers hold the ingest lock from 'loading' to 'done'), whichever documents
+        this run brings, so each chunk is resolved against the graph a clean run would
+        have had — not one still holding facts of documents that come later."""
+        for source_id in self.store.half_loaded():
+            self.store.retract_source(source_id)
+            self.store.mark_retracted(source_id)
+
     def _ingest_chunk(self, docs: list[Document]) -> None:
         self.report.documents += len(docs)
         docs = self._valid(docs)
@@ -154,14 +166,17 @@ class Ingestor:
         if not pairs:
             return
         ids = [doc.id for doc, _ in pairs]
-        self.store.mark_loading(ids)
-        for source_id in replace:
-            if source_id in ids:
-                self.store.retract_source(source_id)
-        batch = resolve_against_graph(build_batch(pairs), self.store)
-        self.store.upsert(batch)
-        self.store.mark_done([{"id": doc.id, "content_hash": doc.content_hash,
-                               "extractor_version": EXTRACTOR_VERSION} for doc, _ in pairs])
+        with self.store.ingest_lock():  # one writer per store, from 'loading' to 'done'
+            self._recover()
+            self.store.mark_loading(ids)
+            for source_id in replace:
+                if source_id in ids:
+                    self.store.retract_source(source_id)
+            batch = resolve_against_graph(build_batch(pairs), self.store)
+            self.store.upsert(batch)
+            self.store.mark_done([{"id": doc.id, "content_hash": doc.content_hash,
+                                   "extractor_version": EXTRACTOR_VERSION}
+                                  for doc, _ in pairs])
         self.report.loaded += len(pairs) - len([i for i in replace if i in ids])
         self.report.replaced += len([i for i in replace if i in ids])
         self.report.entities += len(batch.entities)

@@ -7,7 +7,9 @@ Upserts, named queries, stats and parameter handling live here, once.
 from __future__ import annotations
 
 import abc
+import contextlib
 import re
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -131,6 +133,24 @@ class GraphStore(abc.ABC):
         rows = self.read(prov.SOURCE_STATE, {"ids": [clean_identifier(i) for i in ids]}) \
             if ids else []
         return {r["id"]: r for r in rows}
+
+    def half_loaded(self) -> list[str]:
+        """Ids of sources marked 'loading': a load that did not finish."""
+        return [r["id"] for r in self.read(prov.HALF_LOADED)]
+
+    def mark_retracted(self, source_id: str) -> None:
+        """A half-load whose facts were retracted: not 'loading' any more, not 'done'."""
+        self.write(prov.MARK_RETRACTED, {"id": clean_identifier(source_id)})
+
+    @contextlib.contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """Hold the store's ingest lock (one writer at a time, across processes)."""
+        with self._ingest_lock():
+            yield
+
+    @abc.abstractmethod
+    def _ingest_lock(self) -> contextlib.AbstractContextManager:
+        """The backend's cross-process lock; released if the holder dies."""
 
     def mark_loading(self, ids: list[str], *, seen: str | None = None) -> None:
         seen = seen or utc_now()

@@ -18,6 +18,12 @@ RETURN s.id AS id, s.content_hash AS content_hash, s.extractor_version AS extrac
        s.status AS status
 """
 
+HALF_LOADED = f"MATCH (s:{SOURCE_LABEL} {{status: 'loading'}}) RETURN s.id AS id ORDER BY id"
+MARK_RETRACTED = f"MATCH (s:{SOURCE_LABEL} {{id: $id}}) SET s.status = 'retracted'"
+# the ingest lock on Neo4j: a node created and deleted in one open transaction; its
+# uniqueness-constraint lock makes a second MERGE wait until the first commits
+INGEST_LOCK = "MERGE (l:IngestLock {id: 'ingest'}) DELETE l"
+
 # A source is written first with status 'loading' and marked 'done' last, so a
 # crash in between leaves a visible half-load that the next run retracts and redoes.
 MARK_LOADING = f"""

@@ -1,7 +1,10 @@
 """The embedded store: FalkorDB started by mlkg from pip-installed binaries."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import redis
@@ -17,6 +20,7 @@ from kg.store.embedded import dialect
 from kg.store.embedded.server import EmbeddedServer
 
 GRAPH_NAME = "mlkg"
+INGEST_LOCK_NAME = "ingest.lock"
 # FalkorDB's per-query memory cap (GRAPH.CONFIG QUERY_MEM_CAPACITY; 0, its default,
 # is unlimited). A query past it fails at once instead of growing the server — and,
 # through its reply, this process — by gigabytes; our own batched writes and paged
@@ -85,6 +89,16 @@ class EmbeddedStore(GraphStore):
 
     def fulltext_query(self, text: str) -> str:
         return dialect.fulltext_query(text)
+
+    @contextlib.contextmanager
+    def _ingest_lock(self) -> Iterator[None]:
+        """flock on a file beside the data: the kernel releases it if the holder dies."""
+        fd = os.open(self.server.data_dir / INGEST_LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
 
     def stop_server(self) -> None:
         """Stop the server if this process started it (tests, `kg` exit)."""

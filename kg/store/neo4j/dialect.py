@@ -47,6 +47,8 @@ def schema_statements() -> list[str]:
     statements += [
         f"CREATE CONSTRAINT mlkg_alias_norm IF NOT EXISTS "
         f"FOR (n:{ALIAS_LABEL}) REQUIRE n.norm IS UNIQUE",
+        "CREATE CONSTRAINT mlkg_ingest_lock IF NOT EXISTS "
+        "FOR (n:IngestLock) REQUIRE n.id IS UNIQUE",
         f"CREATE CONSTRAINT mlkg_source_id IF NOT EXISTS "
         f"FOR (n:{SOURCE_LABEL}) REQUIRE n.id IS UNIQUE",
         f"CREATE INDEX mlkg_entity_key IF NOT EXISTS FOR (n:{ENTITY_LABEL}) ON (n.key)",

@@ -9,7 +9,9 @@ refused twice, before it runs and by the server.
 """
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import neo4j
@@ -19,6 +21,7 @@ from neo4j.exceptions import (AuthError, ClientError, DriverError, Neo4jError,
 
 from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, StoreError,
                        StoreUnavailable)
+from kg.store import provenance as prov
 from kg.store.base import GraphStore
 from kg.store.neo4j import dialect
 
@@ -80,6 +83,30 @@ class Neo4jStore(GraphStore):
 
     def fulltext_query(self, text: str) -> str:
         return dialect.fulltext_query(text)
+
+    @contextlib.contextmanager
+    def _ingest_lock(self) -> Iterator[None]:
+        """An open transaction holding the IngestLock key's uniqueness lock (the node
+        is created and deleted in it, so nothing is ever stored); a second holder
+        waits. The server rolls it back, releasing the lock, if this process dies."""
+        self._check_breaker()
+        try:
+            session = self._driver.session(database=self.database,
+                                           default_access_mode=neo4j.WRITE_ACCESS)
+            tx = session.begin_transaction()
+            tx.run(prov.INGEST_LOCK).consume()
+        except Neo4jError as exc:
+            raise StoreError(f"Neo4j ingest lock failed: {exc}") from exc
+        except DriverError as exc:
+            raise self._unavailable(exc) from exc
+        try:
+            yield
+        finally:
+            try:
+                tx.rollback()  # nothing to keep: ending the transaction frees the lock
+            except (Neo4jError, DriverError):
+                pass  # a lost connection ends it on the server too
+            session.close()
 
     def clear(self) -> None:
         # batched so a large benchmark graph does not need one huge transaction
