@@ -152,7 +152,7 @@ class Neo4jStore(GraphStore):
                 "(writes, schema or system commands)")
         if not summary.plan:  # nothing to check is not the same as nothing found
             raise QueryRefused("this endpoint cannot check the query: Neo4j gave no plan")
-        reason = dialect.plan_refusal(summary.plan, summary.database or "")
+        reason = dialect.plan_refusal(summary.plan, summary.database or self.database or "")
         if reason:
             raise QueryRefused(f"this endpoint only reads the graph; the query uses {reason}")
 
