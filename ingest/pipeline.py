@@ -114,9 +114,12 @@ class Ingestor:
         for url in urls:
             self._reading = url
             try:
-                self.ingest_documents(read_url(url, client))
-            except MlkgError as exc:
-                self.quarantine(url, origin=url, reason=str(exc), stage="fetch")
+                try:
+                    docs = read_url(url, client)
+                except MlkgError as exc:
+                    self.quarantine(url, origin=url, reason=str(exc), stage="fetch")
+                    continue
+                self.ingest_documents(docs)
             finally:
                 self._reading = None
         return self.report
@@ -205,9 +208,10 @@ class Ingestor:
 
 def _payload(doc: Document) -> str:
     """What `kg quarantine retry` needs to try a document again."""
-    data = {"id": doc.original_id or doc.id, "kind": doc.kind, "text": doc.text, "title": doc.title,
-            "url": doc.url, "published": doc.published, "arxiv_id": doc.arxiv_id,
-            "authors": doc.authors, "categories": doc.categories, "origin": doc.origin}
+    data = {"id": doc.original_id or doc.id, "kind": doc.kind, "text": doc.text,
+            "title": doc.title, "url": doc.url, "published": doc.published,
+            "arxiv_id": doc.arxiv_id, "authors": doc.authors, "categories": doc.categories,
+            "origin": doc.origin}
     text = json.dumps(data, ensure_ascii=False)
     return text if len(text) <= MAX_PAYLOAD_CHARS else ""
 

@@ -89,7 +89,8 @@ class Document:
             value = data.get(name) or []
             if strict and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 raise MalformedDocument(f"{name!r} must be a list of text")
-            fields[name] = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+            fields[name] = ([v for v in value if isinstance(v, str)]
+                            if isinstance(value, list) else [])
         links = []
         for link in data.get("links") or []:
             if isinstance(link, str):

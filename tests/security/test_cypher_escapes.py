@@ -116,7 +116,8 @@ def test_neo4j_admin_is_refused_with_403(_neo4j_store, query, says):
 
 def test_kg_cypher_refuses_load_csv(store_spec, listener):
     from kg.cli import main
-    query = f"WITH 'http://x' AS u LOAD CSV FROM 'http://127.0.0.1:{listener.server_address[1]}/cli' AS row RETURN row"
+    port = listener.server_address[1]
+    query = f"WITH 'http://x' AS u LOAD CSV FROM 'http://127.0.0.1:{port}/cli' AS row RETURN row"
     hits = len(listener.RequestHandlerClass.hits)
     result = CliRunner().invoke(main, ["cypher", query, "--store", store_spec])
     assert result.exit_code != 0 and "QueryRefused" in result.output, result.output
