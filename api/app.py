@@ -48,7 +48,9 @@ def create_app(settings: Settings, store=None) -> FastAPI:
         summary="A knowledge graph of ML research artifacts: lineage, search, "
                 "read-only Cypher and exports.",
         description="Errors are `application/problem+json`. Write and admin routes "
-                    "(`POST /cypher`, `POST /ingest`) need an `X-API-Key` header.",
+                    "(`POST /cypher`, `POST /ingest`) need an `X-API-Key` header; so do "
+                    "`GET /metrics` and `POST /queries/{name}` unless the server runs "
+                    "with `--public-read`.",
     )
     app.state.settings = settings
     app.state.service = GraphService(store if store is not None

@@ -12,8 +12,10 @@ from api.service import GraphService
 API_KEY_HEADER = "X-API-Key"
 # declared for OpenAPI (the "Authorize" button on /docs); checked by require_api_key
 api_key_scheme = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,
-                              description="Needed by write/admin routes: POST /cypher, "
-                                          "POST /ingest. Keys come from MLKG_API_KEYS.")
+                              description="Needed by POST /cypher, POST /ingest, and (unless "
+                                          "the server runs with --public-read) GET /metrics "
+                                          "and POST /queries/{name}. Keys come from "
+                                          "MLKG_API_KEYS.")
 
 
 def get_service(request: Request) -> GraphService:
@@ -33,3 +35,10 @@ def require_api_key(request: Request) -> str:
     if not any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):
         raise ApiError(403, "the API key is not valid")
     return given
+
+
+def require_api_key_unless_public(request: Request) -> str | None:
+    """The key check for routes an operator may open to everyone (``--public-read``)."""
+    if request.app.state.settings.public_read:
+        return None
+    return require_api_key(request)

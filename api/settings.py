@@ -8,6 +8,8 @@ variable                   meaning                                     default
 =========================  ==========================================  =========
 MLKG_STORE                 store spec: directory (embedded) or bolt://  user data dir
 MLKG_API_KEYS              comma-separated keys for write/admin routes  (none)
+MLKG_PUBLIC_READ           1/true: GET /metrics, POST /queries/* need   off
+                           no key
 MLKG_MAX_BODY_BYTES        largest request body, else 413               1000000
 MLKG_MAX_ROWS              most rows a query returns                    1000
 MLKG_MAX_RESULT_BYTES      largest JSON result, else 413                5000000
@@ -28,6 +30,7 @@ from kg.errors import ConfigError
 class Settings(BaseModel):
     store: str | None = None
     api_keys: tuple[str, ...] = ()
+    public_read: bool = False
     max_body_bytes: int = Field(1_000_000, gt=0)
     max_rows: int = Field(1000, gt=0)
     max_result_bytes: int = Field(5_000_000, gt=0)
@@ -43,6 +46,8 @@ class Settings(BaseModel):
             "store": env.get("MLKG_STORE") or None,
             "api_keys": tuple(k.strip() for k in env.get("MLKG_API_KEYS", "").split(",")
                               if k.strip()),
+            "public_read": env.get("MLKG_PUBLIC_READ", "").strip().lower()
+            in ("1", "true", "yes", "on"),
             "neo4j_user": env.get("NEO4J_USER"),
             "neo4j_password": env.get("NEO4J_PASSWORD"),
             "neo4j_database": env.get("NEO4J_DATABASE"),

@@ -7,7 +7,10 @@ Guarantees (tested in tests/test_ingest_*.py):
 - nothing lost: a document that cannot be read or extracted is quarantined with
   its reason and the batch goes on;
 - crash-safe: a source is marked 'loading' before its facts are written and
-  'done' after, so re-running after a kill retracts any half-load and redoes it.
+  'done' after, under a store-level ingest lock; every chunk first retracts every
+  half-load a killed run left (whatever documents this run brings), so re-running
+  after a kill converges to a clean run;
+- one writer at a time: concurrent ingests on one store take turns per chunk.
 """
 from __future__ import annotations
 
@@ -60,6 +63,10 @@ class Ingestor:
         self.batch_docs = batch_docs
         self.on_progress = on_progress
         self.report = IngestReport()
+        # the path or URL the operator asked this run to read, while it is being read:
+        # the only origin `kg quarantine retry` may read or fetch again (a document's
+        # own ``origin`` field is data, never followed)
+        self._reading: str | None = None
 
     @property
     def extractor(self):
@@ -84,10 +91,13 @@ class Ingestor:
             def on_error(line_no: int, reason: str, _path=path) -> None:
                 self.quarantine(f"{_path}:{line_no}", origin=_path, reason=reason,
                                 stage="read")
+            self._reading = path
             try:
                 self.ingest_documents(read_path(path, on_error=on_error))
             except MlkgError as exc:
                 self.quarantine(path, origin=path, reason=str(exc), stage="read")
+            finally:
+                self._reading = None
         return self.report
 
     def ingest_stream(self, origin: str, docs: Iterable[Document]) -> IngestReport:
@@ -102,22 +112,35 @@ class Ingestor:
     def ingest_urls(self, urls: Iterable[str], client) -> IngestReport:
         from ingest.sources import read_url
         for url in urls:
+            self._reading = url
             try:
-                docs = read_url(url, client)
-            except MlkgError as exc:
-                self.quarantine(url, origin=url, reason=str(exc), stage="fetch")
-                continue
-            self.ingest_documents(docs)
+                try:
+                    docs = read_url(url, client)
+                except MlkgError as exc:
+                    self.quarantine(url, origin=url, reason=str(exc), stage="fetch")
+                    continue
+                self.ingest_documents(docs)
+            finally:
+                self._reading = None
         return self.report
 
     def quarantine(self, item_id: str, *, origin: str, reason: str, stage: str,
                    payload: str = "") -> None:
         self.store.quarantine(item_id, origin=origin, reason=reason, stage=stage,
-                              payload=payload[:MAX_PAYLOAD_CHARS])
+                              payload=payload[:MAX_PAYLOAD_CHARS], refetch=self._reading)
         self.report.errors += 1
         self.report.quarantined.append({"id": item_id, "reason": reason, "stage": stage})
 
     # -- one chunk ---------------------------------------------------------------------
+    def _recover(self) -> None:
+        """Retract every half-loaded source (status 'loading': its writer died, since
+        writers hold the ingest lock from 'loading' to 'done'), whichever documents
+        this run brings, so each chunk is resolved against the graph a clean run would
+        have had — not one still holding facts of documents that come later."""
+        for source_id in self.store.half_loaded():
+            self.store.retract_source(source_id)
+            self.store.mark_retracted(source_id)
+
     def _ingest_chunk(self, docs: list[Document]) -> None:
         self.report.documents += len(docs)
         docs = self._valid(docs)
@@ -146,14 +169,17 @@ class Ingestor:
         if not pairs:
             return
         ids = [doc.id for doc, _ in pairs]
-        self.store.mark_loading(ids)
-        for source_id in replace:
-            if source_id in ids:
-                self.store.retract_source(source_id)
-        batch = resolve_against_graph(build_batch(pairs), self.store)
-        self.store.upsert(batch)
-        self.store.mark_done([{"id": doc.id, "content_hash": doc.content_hash,
-                               "extractor_version": EXTRACTOR_VERSION} for doc, _ in pairs])
+        with self.store.ingest_lock():  # one writer per store, from 'loading' to 'done'
+            self._recover()
+            self.store.mark_loading(ids)
+            for source_id in replace:
+                if source_id in ids:
+                    self.store.retract_source(source_id)
+            batch = resolve_against_graph(build_batch(pairs), self.store)
+            self.store.upsert(batch)
+            self.store.mark_done([{"id": doc.id, "content_hash": doc.content_hash,
+                                   "extractor_version": EXTRACTOR_VERSION}
+                                  for doc, _ in pairs])
         self.report.loaded += len(pairs) - len([i for i in replace if i in ids])
         self.report.replaced += len([i for i in replace if i in ids])
         self.report.entities += len(batch.entities)
@@ -182,16 +208,16 @@ class Ingestor:
 
 def _payload(doc: Document) -> str:
     """What `kg quarantine retry` needs to try a document again."""
-    data = {"id": doc.id, "kind": doc.kind, "text": doc.text, "title": doc.title,
-            "url": doc.url, "published": doc.published, "arxiv_id": doc.arxiv_id,
-            "authors": doc.authors, "categories": doc.categories, "origin": doc.origin}
+    data = {"id": doc.original_id or doc.id, "kind": doc.kind, "text": doc.text,
+            "title": doc.title, "url": doc.url, "published": doc.published,
+            "arxiv_id": doc.arxiv_id, "authors": doc.authors, "categories": doc.categories,
+            "origin": doc.origin}
     text = json.dumps(data, ensure_ascii=False)
     return text if len(text) <= MAX_PAYLOAD_CHARS else ""
 
 
 def document_from_payload(payload: str) -> Document:
-    data = json.loads(payload)
-    return Document(**{k: v for k, v in data.items() if v is not None})
+    return Document.from_dict(json.loads(payload), strict=False)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -7,6 +7,7 @@ translated at the boundary with ``raise ... from exc`` so callers catch only the
     ├── StoreError           the database failed
     │   ├── StoreUnavailable the database could not be reached or started
     │   ├── ReadOnlyViolation a write was attempted through a read-only path
+    │   │   └── QueryRefused  a clause, procedure or database the read-only path refuses
     │   └── QueryTimeout     a query ran past its time limit
     ├── QueryError           an unknown named query or a missing/invalid parameter
     ├── SourceError          a source (file, URL, feed, API) could not be read
@@ -38,6 +39,11 @@ class StoreUnavailable(StoreError):
 
 class ReadOnlyViolation(StoreError):
     pass
+
+
+class QueryRefused(ReadOnlyViolation):
+    """The read-only path refuses the query from its plan: LOAD CSV, a procedure
+    outside the allowlist, an administration command, another database."""
 
 
 class QueryTimeout(StoreError):

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
-from kg.keys import entity_key, normalize_name
+from kg.errors import MalformedDocument
+from kg.keys import bound_key, clean_identifier, entity_key, normalize_name
 from kg.schema import Label, RelType, check_endpoints, label as to_label, rel_type
 
 
@@ -39,6 +41,65 @@ class Document:
     # the extractor name of facts taken from its structured fields
     reader: str | None = None
     repository: str | None = None  # ``owner/name`` of the code repository a docs page is from
+    # the cleaned id in full when ``id`` had to be shortened (see kg.keys.bound_key)
+    original_id: str | None = None
+
+    def __post_init__(self) -> None:
+        # every id passes here, whoever builds the Document (readers, the API, retry)
+        if isinstance(self.id, int) and not isinstance(self.id, bool):
+            self.id = str(self.id)
+        try:
+            full = clean_identifier(self.id, bounded=False)
+        except TypeError as exc:
+            raise MalformedDocument(f"document id: {exc}") from exc
+        self.id = bound_key(full)
+        if self.id != full:
+            self.original_id = full
+
+    @classmethod
+    def from_dict(cls, data: Any, *, strict: bool = True,
+                  default_kind: str | None = None) -> "Document":
+        """The one parser of untrusted document objects (API requests, JSON lines,
+        quarantine payloads). ``strict``: a field of the wrong type or an unknown
+        field is an error (MalformedDocument); otherwise such fields are dropped."""
+        if not isinstance(data, dict):
+            raise MalformedDocument("a document must be a JSON object")
+        if strict and (unknown := sorted(set(data) - set(INPUT_FIELDS))):
+            raise MalformedDocument(f"unknown field(s) {', '.join(map(repr, unknown))}; "
+                                    f"fields are {', '.join(INPUT_FIELDS)}")
+        ident = data.get("id")
+        if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+            raise MalformedDocument("'id' must be text")
+        kind = data.get("kind") or default_kind
+        if not isinstance(kind, str) and not strict:
+            kind = default_kind
+        if not isinstance(kind, str):
+            raise MalformedDocument("'kind' must be text")
+        text = data.get("text")
+        if not isinstance(text, (str, type(None))):
+            raise MalformedDocument("'text' must be text")
+        fields: dict[str, Any] = {}
+        for name in _TEXT_FIELDS:
+            value = data.get(name)
+            if isinstance(value, str):
+                fields[name] = value
+            elif value is not None and strict:
+                raise MalformedDocument(f"{name!r} must be text")
+        for name in ("authors", "categories"):
+            value = data.get(name) or []
+            if strict and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise MalformedDocument(f"{name!r} must be a list of text")
+            fields[name] = ([v for v in value if isinstance(v, str)]
+                            if isinstance(value, list) else [])
+        links = []
+        for link in data.get("links") or []:
+            if isinstance(link, str):
+                links.append(Link(link))
+            elif isinstance(link, dict) and isinstance(link.get("url"), str):
+                links.append(Link(link["url"], str(link.get("text") or "")))
+            elif strict:
+                raise MalformedDocument("'links' must be URLs or {url, text} objects")
+        return cls(id=ident, kind=kind, text=text or "", links=links, **fields)
 
     @property
     def content_hash(self) -> str:
@@ -48,6 +109,12 @@ class Document:
             h.update(part.encode("utf-8", "replace"))
             h.update(b"\x00")
         return h.hexdigest()
+
+
+_TEXT_FIELDS = ("title", "url", "published", "arxiv_id", "doi", "updated", "origin",
+                "repository")
+#: what a document object from outside may hold (``reader`` is set by our readers only)
+INPUT_FIELDS = ("id", "kind", "text", *_TEXT_FIELDS, "links", "authors", "categories")
 
 
 @dataclass(slots=True)
@@ -111,10 +178,12 @@ class SourceDoc:
     published: str | None
     content_hash: str
     title: str | None = None
+    original_id: str | None = None
 
     @classmethod
     def of(cls, doc: Document) -> "SourceDoc":
-        return cls(doc.id, doc.kind, doc.url, doc.published, doc.content_hash, doc.title)
+        return cls(doc.id, doc.kind, doc.url, doc.published, doc.content_hash, doc.title,
+                   doc.original_id)
 
 
 @dataclass(slots=True)

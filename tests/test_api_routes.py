@@ -116,9 +116,10 @@ def test_queries_catalog_and_run(client):
     assert catalog["upstream"]["params"] == ["name"]
     assert catalog["upstream"]["optional"] == {"max_depth": "10"}
     assert "BUILT_ON" in catalog["upstream"]["description"]
-    r = client.post("/queries/developers", json={"params": {"name": "GreyKite"}})
+    key = {"X-API-Key": API_KEY}
+    r = client.post("/queries/developers", json={"params": {"name": "GreyKite"}}, headers=key)
     assert r.json()["rows"] == [{"developer": "LinkedIn", "label": "Organization"}]
-    r = client.post("/queries/developers", json={"name": "GreyKite"})  # bare params too
+    r = client.post("/queries/developers", json={"name": "GreyKite"}, headers=key)  # bare params
     assert r.json()["count"] == 1
 
 
@@ -128,7 +129,8 @@ def test_queries_catalog_and_run(client):
     ("developers", {"params": {"name": {"nested": "map"}}}),
 ])
 def test_named_query_errors_are_400(client, name, body):
-    assert_problem(client.post(f"/queries/{name}", json=body), 400)
+    assert_problem(client.post(f"/queries/{name}", json=body,
+                               headers={"X-API-Key": API_KEY}), 400)
 
 
 def test_cypher_needs_a_valid_key(client):
@@ -170,7 +172,7 @@ def test_request_body_limit_is_413(graph_store):
             for _ in range(10):
                 yield b" " * 1000
         r = c.post("/queries/developers", content=chunks(),
-                   headers={"content-type": "application/json"})
+                   headers={"content-type": "application/json", "X-API-Key": API_KEY})
         assert_problem(r, 413)
 
 
@@ -191,6 +193,27 @@ def test_ingest_requires_a_key(client):
     assert r.status_code in (400, 503)
 
 
+@pytest.mark.parametrize("method, path, body", [
+    ("GET", "/metrics", None),
+    ("POST", "/queries/developers", {"params": {"name": "GreyKite"}}),
+])
+def test_metrics_and_named_queries_need_a_key_unless_public_read(graph_store, method, path,
+                                                                  body):
+    with make_client(graph_store) as c:
+        assert_problem(c.request(method, path, json=body), 401)
+        assert_problem(c.request(method, path, json=body, headers={"X-API-Key": "nope"}), 403)
+        assert c.request(method, path, json=body,
+                         headers={"X-API-Key": API_KEY}).status_code == 200
+    with make_client(graph_store, public_read=True) as c:
+        assert c.request(method, path, json=body).status_code == 200
+
+
+def test_public_read_comes_from_the_environment():
+    from api.settings import Settings
+    assert Settings.from_env({}).public_read is False
+    assert Settings.from_env({"MLKG_PUBLIC_READ": "true"}).public_read is True
+
+
 def test_changes_validates_since(client):
     assert_problem(client.get("/changes", params={"since": "last tuesday"}), 400)
     r = client.get("/changes", params={"since": "2020-01-01"})
@@ -201,7 +224,7 @@ def test_health_metrics_docs_page(client):
     health = client.get("/healthz").json()
     assert health["status"] == "ok" and health["nodes"] > 0
     client.get("/lineage/developers", params={"name": "GreyKite"})
-    text = client.get("/metrics").text
+    text = client.get("/metrics", headers={"X-API-Key": API_KEY}).text
     assert 'mlkg_http_requests_total{method="GET",route="/lineage/developers",status="200"}' in text
     assert 'mlkg_store_query_duration_seconds_count{backend="' in text
     assert "mlkg_ingest_documents_total" in text

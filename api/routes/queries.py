@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Depends
 
-from api.deps import get_service
+from api.deps import api_key_scheme, get_service, require_api_key_unless_public
 from api.errors import ApiError
 from api.service import GraphService
 
@@ -17,7 +17,8 @@ def list_queries(service: GraphService = Depends(get_service)) -> list[dict]:
     return service.list_queries()
 
 
-@router.post("/queries/{name}", summary="Run a named query")
+@router.post("/queries/{name}", summary="Run a named query (API key unless --public-read)",
+             dependencies=[Depends(api_key_scheme), Depends(require_api_key_unless_public)])
 def run_query(name: str,
               body: dict[str, Any] | None = Body(
                   None, examples=[{"params": {"name": "MLP-Mixer"}}],

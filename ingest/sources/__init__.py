@@ -29,7 +29,7 @@ import httpx
 from ingest.sources import arxiv_api, arxiv_oai, arxiv_snapshot, feeds, mail, newsletter
 from ingest.sources._http import check_status, get
 from kg.errors import MalformedDocument, SourceError
-from kg.models import Document, Link
+from kg.models import Document
 
 __all__ = ["read_path", "read_url", "read_docs_jsonl"]
 
@@ -42,7 +42,6 @@ MAIL_SUFFIXES = {".mbox", ".eml"}
 JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
 KNOWN_SUFFIXES = NEWSLETTER_SUFFIXES | XML_SUFFIXES | MAIL_SUFFIXES | JSONL_SUFFIXES
 _SOURCE_REPO = re.compile(r"^\s*([\w.-]+/[\w.-]+)\s+@")
-_DOC_FIELDS = ("title", "url", "published", "arxiv_id", "doi", "updated", "origin", "repository")
 
 
 def read_path(path: str | os.PathLike, *, on_error: OnError | None = None) -> Iterator[Document]:
@@ -167,25 +166,18 @@ def read_docs_jsonl(path: str | os.PathLike, *, on_error: OnError | None = None,
                     or not isinstance(record.get("text"), (str, type(None))):
                 _report(on_error, origin, line_no, "line needs an 'id' and a string 'text'")
                 continue
-            fields = {k: record[k] for k in _DOC_FIELDS if isinstance(record.get(k), str)}
-            links = []
-            for link in record.get("links") or []:
-                if isinstance(link, str):
-                    links.append(Link(link))
-                elif isinstance(link, dict) and isinstance(link.get("url"), str):
-                    links.append(Link(link["url"], str(link.get("text") or "")))
-            fields.setdefault("origin", f"{origin}:{line_no}")
-            fields["reader"] = "jsonl"
-            if "repository" not in fields:   # our corpora: "source": "owner/repo @ commit : path"
+            try:  # a missing text is an empty document: it still answers for its id
+                doc = Document.from_dict(record, strict=False, default_kind=default_kind)
+            except MalformedDocument as exc:
+                _report(on_error, origin, line_no, exc.reason)
+                continue
+            doc.origin = doc.origin or f"{origin}:{line_no}"
+            doc.reader = "jsonl"
+            if doc.repository is None:  # our corpora: "source": "owner/repo @ commit : path"
                 slug = _SOURCE_REPO.match(str(record.get("source") or ""))
                 if slug:
-                    fields["repository"] = slug.group(1)
-            # a missing text is an empty document: it still answers for its id
-            yield Document(id=str(record["id"]), kind=str(record.get("kind") or default_kind),
-                           text=record.get("text") or "", links=links,
-                           authors=[a for a in record.get("authors") or [] if isinstance(a, str)],
-                           categories=[c for c in record.get("categories") or [] if isinstance(c, str)],
-                           **fields)
+                    doc.repository = slug.group(1)
+            yield doc
 
 
 def read_url(url: str, client: httpx.Client, *, retries: int = 2, sleep=None) -> list[Document]:

@@ -6,6 +6,8 @@ tests never wait."""
 from __future__ import annotations
 
 import email.utils
+import ipaddress
+import socket
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
@@ -100,3 +102,23 @@ def check_status(response: httpx.Response) -> None:
     if response.status_code >= 400:
         reason = response.reason_phrase or ""
         raise SourceError(f"{response.request.url}: HTTP {response.status_code} {reason}".rstrip())
+
+
+def public_only(request: httpx.Request) -> None:
+    """An httpx request hook (every request, redirects included): refuse a host that
+    resolves to a loopback, private, link-local, shared, reserved or multicast
+    address — ``kg ingest URL`` fetches the public web unless ``--allow-private``.
+    The check is at resolution time; a DNS answer that changes between this check
+    and the connection (rebinding) is not caught."""
+    host = request.url.host
+    try:
+        infos = socket.getaddrinfo(host, request.url.port or 443, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return  # unresolvable: the transport reports it
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            raise SourceError(f"{request.url}: {host} is {address}, not a public address; "
+                              "pass --allow-private to fetch from it")

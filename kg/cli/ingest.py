@@ -13,10 +13,20 @@ from kg.cli.options import echo_rows, format_option, handle_errors, open_store_f
 USER_AGENT = "mlkg/0.1 (+https://github.com/mlkg/mlkg)"
 
 
-def _http_client():
+def _http_client(allow_private: bool = False):
     import httpx
+
+    from ingest.sources._http import public_only
     return httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True,
-                        headers={"User-Agent": USER_AGENT})
+                        headers={"User-Agent": USER_AGENT},
+                        event_hooks={"request": [] if allow_private else [public_only]})
+
+
+def allow_private_option(func):
+    return click.option(
+        "--allow-private", is_flag=True,
+        help="Also fetch from loopback, private and link-local addresses (by default "
+             "only public addresses are fetched, redirects included).")(func)
 
 
 def _progress_printer():
@@ -56,11 +66,12 @@ def _summary(report) -> None:
               help="Extraction processes.")
 @click.option("--batch-docs", type=int, default=200, show_default=True,
               help="Documents per write batch.")
+@allow_private_option
 @store_option
 @handle_errors
 def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[str, ...],
            arxiv_query: str | None, max_results: int, workers: int, batch_docs: int,
-           store_spec: str | None) -> None:
+           allow_private: bool, store_spec: str | None) -> None:
     """Ingest newsletters, feeds, mail, arXiv files or folders (paths or URLs), or
     papers from the arXiv API."""
     from ingest.pipeline import Ingestor
@@ -74,7 +85,7 @@ def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[s
         ingestor.ingest_paths(paths)
         if urls or arxiv_ids or arxiv_query:
             from ingest.sources.arxiv_api import ArxivAPI
-            with _http_client() as client:
+            with _http_client(allow_private) as client:
                 ingestor.ingest_urls(urls, client)
                 api = ArxivAPI(client)
                 if arxiv_ids:
@@ -104,26 +115,31 @@ def quarantine_list(store_spec: str | None, fmt: str) -> None:
 
 @quarantine.command("retry")
 @click.argument("ids", nargs=-1)
+@allow_private_option
 @store_option
 @handle_errors
-def quarantine_retry(ids: tuple[str, ...], store_spec: str | None) -> None:
-    """Try quarantined items again (all, or the given IDs); successes leave quarantine."""
+def quarantine_retry(ids: tuple[str, ...], allow_private: bool, store_spec: str | None) -> None:
+    """Try quarantined items again (all, or the given IDs); successes leave quarantine.
+
+    An item is retried from its stored text, or by reading again the path or URL
+    given to `kg ingest`; a document's own `origin` field is never read or fetched."""
     from ingest.pipeline import Ingestor, document_from_payload
     with open_store_from_cli(store_spec) as store:
         items = [q for q in store.quarantined() if not ids or q["id"] in ids]
         fixed = 0
         for item in items:
             ingestor = Ingestor(store)
+            refetch = item.get("refetch") or ""
             if item.get("payload"):
                 ingestor.ingest_documents([document_from_payload(item["payload"])])
-            elif item.get("origin", "").startswith(("http://", "https://")):
-                with _http_client() as client:
-                    ingestor.ingest_urls([item["origin"]], client)
-            elif item.get("origin") and Path(item["origin"]).exists():
-                ingestor.ingest_paths([item["origin"]])
-            else:
-                click.echo(f"{item['id']}: nothing to retry from (origin {item.get('origin')!r})",
-                           err=True)
+            elif refetch.startswith(("http://", "https://")):
+                with _http_client(allow_private) as client:
+                    ingestor.ingest_urls([refetch], client)
+            elif refetch and Path(refetch).exists():
+                ingestor.ingest_paths([refetch])
+            else:  # a document's own ``origin`` is never read or fetched
+                click.echo(f"{item['id']}: nothing to retry from (no stored text, and no "
+                           "path or URL given to `kg ingest`)", err=True)
                 continue
             if ingestor.report.errors == 0:
                 store.release(item["id"])
@@ -139,9 +155,10 @@ def quarantine_retry(ids: tuple[str, ...], store_spec: str | None) -> None:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               required=True, help="The weekly job's TOML file (feeds, arXiv sets, store).")
 @click.option("--workers", type=int, default=1, show_default=True)
+@allow_private_option
 @store_option
 @handle_errors
-def weekly(config_path: str, workers: int, store_spec: str | None) -> None:
+def weekly(config_path: str, workers: int, allow_private: bool, store_spec: str | None) -> None:
     """Ingest everything published since the last successful weekly run, then
     print the week's changelog."""
     import tomllib
@@ -150,7 +167,8 @@ def weekly(config_path: str, workers: int, store_spec: str | None) -> None:
     from ingest.weekly import WeeklyConfig, run_weekly
     with open(config_path, "rb") as handle:
         config = WeeklyConfig.from_dict(tomllib.load(handle))
-    with open_store_from_cli(store_spec or config.store) as store, _http_client() as client:
+    with open_store_from_cli(store_spec or config.store) as store, \
+            _http_client(allow_private) as client:
         result = run_weekly(store, config, client, workers=workers)
         _summary(result.report)
         click.echo(f"run {result.run_id}: {result.status} ({result.since} → {result.until})")

@@ -13,18 +13,21 @@ from kg.cli.options import handle_errors, store_option
 @click.option("--api-key", "api_keys", multiple=True, metavar="KEY",
               help="Accept KEY for write/admin routes (POST /cypher, /ingest); adds to "
                    "MLKG_API_KEYS.")
+@click.option("--public-read", is_flag=True, envvar="MLKG_PUBLIC_READ",
+              help="Let anyone read GET /metrics and run POST /queries/{name} without an "
+                   "API key (the other read routes are always open).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
 @store_option
 @handle_errors
-def serve(host: str, port: int, api_keys: tuple[str, ...], log_level: str,
-          store_spec: str | None) -> None:
+def serve(host: str, port: int, api_keys: tuple[str, ...], public_read: bool,
+          log_level: str, store_spec: str | None) -> None:
     """Serve the API (docs at /docs) and the web page (at /) over the store."""
     import uvicorn
 
     from api.app import create_app
     from api.settings import Settings
-    settings = Settings.from_env(store=store_spec)
+    settings = Settings.from_env(store=store_spec, public_read=public_read or None)
     if api_keys:
         settings = settings.model_copy(update={"api_keys": settings.api_keys + api_keys})
     app = create_app(settings)

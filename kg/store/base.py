@@ -7,13 +7,15 @@ Upserts, named queries, stats and parameter handling live here, once.
 from __future__ import annotations
 
 import abc
+import contextlib
 import re
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any, Callable
 
 import queries as named_queries
 from kg.errors import QueryError
-from kg.keys import normalize_name
+from kg.keys import clean_identifier, normalize_name
 from kg.models import GraphBatch
 from kg.schema import Label, RelType, label as check_label, rel_type as check_rel_type
 from kg.store import provenance as prov
@@ -128,20 +130,42 @@ class GraphStore(abc.ABC):
     # -- ingest bookkeeping (see kg.store.provenance) -------------------------------
     def source_state(self, ids: list[str]) -> dict[str, dict]:
         """``{id: {content_hash, extractor_version, status}}`` for known sources."""
-        rows = self.read(prov.SOURCE_STATE, {"ids": list(ids)}) if ids else []
+        rows = self.read(prov.SOURCE_STATE, {"ids": [clean_identifier(i) for i in ids]}) \
+            if ids else []
         return {r["id"]: r for r in rows}
+
+    def half_loaded(self) -> list[str]:
+        """Ids of sources marked 'loading': a load that did not finish."""
+        return [r["id"] for r in self.read(prov.HALF_LOADED)]
+
+    def mark_retracted(self, source_id: str) -> None:
+        """A half-load whose facts were retracted: not 'loading' any more, not 'done'."""
+        self.write(prov.MARK_RETRACTED, {"id": clean_identifier(source_id)})
+
+    @contextlib.contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """Hold the store's ingest lock (one writer at a time, across processes)."""
+        with self._ingest_lock():
+            yield
+
+    @abc.abstractmethod
+    def _ingest_lock(self) -> contextlib.AbstractContextManager:
+        """The backend's cross-process lock; released if the holder dies."""
 
     def mark_loading(self, ids: list[str], *, seen: str | None = None) -> None:
         seen = seen or utc_now()
-        self.write(prov.MARK_LOADING, {"rows": [{"id": i, "seen": seen} for i in ids]})
+        self.write(prov.MARK_LOADING, {"rows": [{"id": clean_identifier(i), "seen": seen}
+                                                for i in ids]})
 
     def mark_done(self, rows: list[dict]) -> None:
         """rows: ``{id, content_hash, extractor_version}``."""
-        self.write(prov.MARK_DONE, {"rows": rows})
+        self.write(prov.MARK_DONE, {"rows": [r | {"id": clean_identifier(r["id"])}
+                                             for r in rows]})
 
     def retract_source(self, source_id: str, *, delete_source: bool = False) -> None:
         """Remove every fact that came only from this source (re-ingest of a
         changed document, a newer extractor, or a half-finished load)."""
+        source_id = clean_identifier(source_id)
         for statement in (prov.RETRACT_RELATIONS, prov.DELETE_UNSUPPORTED, prov.RETRACT_MENTIONS):
             self.write(statement, {"id": source_id})
         if delete_source:
@@ -162,10 +186,15 @@ class GraphStore(abc.ABC):
         return [r["run"] for r in self.read(prov.RUNS, {"limit": limit})]
 
     def quarantine(self, item_id: str, *, origin: str, reason: str, stage: str,
-                   payload: str = "", at: str | None = None) -> None:
-        self.write(prov.QUARANTINE_PUT, {"id": item_id, "origin": origin, "reason": reason,
-                                         "stage": stage, "payload": payload,
-                                         "at": at or utc_now()})
+                   payload: str = "", at: str | None = None,
+                   refetch: str | None = None) -> None:
+        """``refetch``: the path or URL the operator gave that retry may read again;
+        None for documents that arrived as data (a request, a stream)."""
+        # not a constrained key, but it must be encodable (no lone surrogates)
+        self.write(prov.QUARANTINE_PUT, {"id": clean_identifier(item_id),
+                                         "origin": clean_identifier(origin, bounded=False),
+                                         "reason": reason, "stage": stage, "payload": payload,
+                                         "refetch": refetch, "at": at or utc_now()})
 
     def quarantined(self) -> list[dict]:
         return self.read(prov.QUARANTINE_LIST)

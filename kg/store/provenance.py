@@ -18,6 +18,12 @@ RETURN s.id AS id, s.content_hash AS content_hash, s.extractor_version AS extrac
        s.status AS status
 """
 
+HALF_LOADED = f"MATCH (s:{SOURCE_LABEL} {{status: 'loading'}}) RETURN s.id AS id ORDER BY id"
+MARK_RETRACTED = f"MATCH (s:{SOURCE_LABEL} {{id: $id}}) SET s.status = 'retracted'"
+# the ingest lock on Neo4j: a node created and deleted in one open transaction; its
+# uniqueness-constraint lock makes a second MERGE wait until the first commits
+INGEST_LOCK = "MERGE (l:IngestLock {id: 'ingest'}) DELETE l"
+
 # A source is written first with status 'loading' and marked 'done' last, so a
 # crash in between leaves a visible half-load that the next run retracts and redoes.
 MARK_LOADING = f"""
@@ -95,13 +101,13 @@ QUARANTINE_PUT = f"""
 MERGE (q:{QUARANTINE_LABEL} {{id: $id}})
 ON CREATE SET q.first_seen = $at, q.attempts = 0
 SET q.origin = $origin, q.reason = $reason, q.stage = $stage, q.at = $at,
-    q.payload = $payload, q.attempts = q.attempts + 1
+    q.payload = $payload, q.refetch = $refetch, q.attempts = q.attempts + 1
 """
 
 QUARANTINE_LIST = f"""
 MATCH (q:{QUARANTINE_LABEL})
 RETURN q.id AS id, q.origin AS origin, q.stage AS stage, q.reason AS reason, q.at AS at,
-       q.attempts AS attempts, q.payload AS payload
+       q.attempts AS attempts, q.payload AS payload, q.refetch AS refetch
 ORDER BY at DESC, id
 """
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from kg.keys import normalize_name
+from kg.keys import clean_identifier, normalize_name
 from kg.models import Entity, GraphBatch, Mention, Relation, SourceDoc
 from kg.schema import ENTITY_LABEL, MENTIONS, SOURCE_LABEL, label, rel_type
 
@@ -28,7 +28,8 @@ UNWIND $rows AS row
 MERGE (s:{SOURCE_LABEL} {{id: row.id}})
 ON CREATE SET s.first_seen = row.seen
 SET s.kind = row.kind, s.url = row.url, s.published = row.published,
-    s.content_hash = row.content_hash, s.title = row.title, s.last_seen = row.seen
+    s.content_hash = row.content_hash, s.title = row.title, s.original_id = row.original_id,
+    s.last_seen = row.seen
 """
 
 # One MERGE and one SET per row, no WITH chain (the WITH steps between MERGE
@@ -105,8 +106,11 @@ def _clean(props: dict) -> dict:
 
 
 def source_statements(sources: list[SourceDoc], seen: str, size: int) -> Iterator[Statement]:
-    rows = [{"id": s.id, "kind": s.kind, "url": s.url, "published": s.published,
-             "content_hash": s.content_hash, "title": s.title, "seen": seen}
+    # source ids are cleaned again here, at the store's edge (idempotent), so a
+    # SourceDoc/Mention/Evidence built by hand cannot reach the store uncleaned
+    rows = [{"id": clean_identifier(s.id), "kind": s.kind, "url": s.url, "published": s.published,
+             "content_hash": s.content_hash, "title": s.title, "original_id": s.original_id,
+             "seen": seen}
             for s in sources]
     for chunk in _chunks(rows, size):
         yield _SOURCES, chunk
@@ -152,8 +156,9 @@ def relation_statements(relations: list[Relation], seen: str, size: int) -> Iter
                    "confidence": 0.0, "seen": seen}
             grouped[shape][(rel.head.key, rel.tail.key)] = row
         ev = rel.evidence
-        if ev.source_id not in row["sources"]:
-            row["sources"].append(ev.source_id)
+        source_id = clean_identifier(ev.source_id)
+        if source_id not in row["sources"]:
+            row["sources"].append(source_id)
             row["evidence"].append(ev.sentence)
         row["confidence"] = max(row["confidence"], float(ev.confidence))
         row["extractor"], row["extractor_version"] = ev.extractor, ev.extractor_version
@@ -167,8 +172,9 @@ def mention_statements(mentions: list[Mention], size: int) -> Iterator[Statement
     by_label: dict[str, dict[tuple[str, str], dict]] = defaultdict(dict)
     for m in mentions:
         lab = str(label(m.entity.label))
-        by_label[lab].setdefault((m.source_id, m.entity.key),
-                                 {"source": m.source_id, "key": m.entity.key,
+        source_id = clean_identifier(m.source_id)
+        by_label[lab].setdefault((source_id, m.entity.key),
+                                 {"source": source_id, "key": m.entity.key,
                                   "snippet": m.snippet[:500]})
     for lab, rows in by_label.items():
         query = _MENTIONS.format(label=lab)

