@@ -34,6 +34,11 @@ from ingest.extract.components import (catalog_matcher, learned_names, links, me
                                        mention_typing, names, relation_model, relations, sentences)
 
 MAX_CHARS = 100_000  # longer texts are truncated (a 5 MB document still yields a result)
+# spaCy's tokenizer strips prefix characters ("[", "(", "`") one at a time, copying the
+# rest of the chunk each time: quadratic in a run's length (24 k "[" held the API for
+# 40 s). Runs longer than this carry no names; they are cut to it, which bounds the cost.
+MAX_PUNCT_RUN = 64
+_PUNCT_RUN = re.compile(r"[^\w\s]{%d,}" % (MAX_PUNCT_RUN + 1))
 
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -80,7 +85,7 @@ def prepare(doc: Document) -> tuple[str, dict]:
     kind = (doc.kind or "newsletter").lower()
     if kind not in {"arxiv", "docs", "list", "newsletter"}:
         kind = "newsletter" if kind in {"feed", "mail", "blog"} else kind
-    raw = doc.text or ""
+    raw = _PUNCT_RUN.sub(lambda run: run.group(0)[:MAX_PUNCT_RUN], doc.text or "")
     if len(raw) > MAX_CHARS:
         raw = raw[:MAX_CHARS]
     cleaned = clean(raw)
