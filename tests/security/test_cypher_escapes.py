@@ -10,14 +10,13 @@ mode, GRAPH.RO_QUERY, the EXPLAIN plan), never from the query text."""
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from api_support import API_KEY, dump, make_client
+from listener_support import listening
 
 CORPUS = [json.loads(line) for line in
           (Path(__file__).with_name("cypher_escapes.jsonl")).read_text().splitlines()
@@ -25,29 +24,10 @@ CORPUS = [json.loads(line) for line in
 MARKER = "mlkg-secret-marker-7f3a"
 
 
-class _Counter(BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        self.hits.append(self.path)
-        body = f"{MARKER},1\n".encode()
-        self.send_response(200)
-        self.send_header("content-type", "text/csv")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def listener():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
+    with listening(f"{MARKER},1\n", "text/csv") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +44,7 @@ def client(graph_store):
 
 
 def _fill(query: str, listener, secret_file: Path) -> str:
-    return (query.replace("{PORT}", str(listener.server_address[1]))
+    return (query.replace("{PORT}", str(listener.port))
             .replace("{SECRET}", str(secret_file)))
 
 
@@ -75,14 +55,14 @@ def test_the_corpus_is_big_enough():
 @pytest.mark.parametrize("entry", CORPUS, ids=[e["query"][:60] for e in CORPUS])
 def test_escape_attempts_are_refused(client, graph_store, listener, secret_file, entry):
     query = _fill(entry["query"], listener, secret_file)
-    before, hits = dump(graph_store), len(listener.RequestHandlerClass.hits)
+    before, hits = dump(graph_store), len(listener.hits)
     r = client.post("/cypher", json={"query": query, "params": entry.get("params", {})},
                     headers={"X-API-Key": API_KEY})
     if graph_store.backend not in entry.get("harmless_on", ()):
         assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
         assert r.headers["content-type"].startswith("application/problem+json")
     assert MARKER not in r.text
-    assert len(listener.RequestHandlerClass.hits) == hits
+    assert len(listener.hits) == hits
     assert dump(graph_store) == before
 
 
@@ -116,12 +96,12 @@ def test_neo4j_admin_is_refused_with_403(_neo4j_store, query, says):
 
 def test_kg_cypher_refuses_load_csv(store_spec, listener):
     from kg.cli import main
-    port = listener.server_address[1]
+    port = listener.port
     query = f"WITH 'http://x' AS u LOAD CSV FROM 'http://127.0.0.1:{port}/cli' AS row RETURN row"
-    hits = len(listener.RequestHandlerClass.hits)
+    hits = len(listener.hits)
     result = CliRunner().invoke(main, ["cypher", query, "--store", store_spec])
     assert result.exit_code != 0 and "QueryRefused" in result.output, result.output
-    assert len(listener.RequestHandlerClass.hits) == hits
+    assert len(listener.hits) == hits
 
 
 def test_writes_say_read_only(client):

@@ -3,9 +3,6 @@ loopback, private, link-local (cloud metadata) and similar hosts are refused bef
 any connection, redirects included, and the refusal is quarantined with its reason."""
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import httpx
 import pytest
 from click.testing import CliRunner
@@ -13,33 +10,15 @@ from click.testing import CliRunner
 from ingest.sources._http import public_only
 from kg.cli import main
 from kg.errors import SourceError
+from listener_support import listening
 
 PAGE = "# Notes\n\n## Kite\n\nKiteML is a toolkit from Acme Labs.\n"
 
 
-class _Page(BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        self.hits.append(self.path)
-        body = PAGE.encode()
-        self.send_response(200)
-        self.send_header("content-type", "text/markdown")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def local_page():
-    _Page.hits = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/notes.md"
-    server.shutdown()
+    with listening(PAGE, "text/markdown") as listener:
+        yield listener
 
 
 @pytest.mark.parametrize("url", [
@@ -60,11 +39,11 @@ def test_public_addresses_pass():
 
 def test_kg_ingest_refuses_a_loopback_url_unless_allowed(graph_store, store_spec, local_page):
     runner = CliRunner()
-    result = runner.invoke(main, ["ingest", local_page, "--store", store_spec])
+    result = runner.invoke(main, ["ingest", local_page.url("/notes.md"), "--store", store_spec])
     assert result.exit_code == 0 and "quarantined 1" in result.output, result.output
-    assert _Page.hits == []
+    assert local_page.hits == []
     [item] = graph_store.quarantined()
     assert "not a public address" in item["reason"]
-    result = runner.invoke(main, ["ingest", local_page, "--allow-private", "--store", store_spec])
+    result = runner.invoke(main, ["ingest", local_page.url("/notes.md"), "--allow-private", "--store", store_spec])
     assert "loaded 1" in result.output, result.output
-    assert _Page.hits == ["/notes.md"]
+    assert local_page.hits == ["/notes.md"]

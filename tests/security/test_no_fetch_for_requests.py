@@ -4,48 +4,27 @@ SSRF and local file read, whose text the unauthenticated routes then served).
 What the operator gave to ``kg ingest`` is still read again on retry."""
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from click.testing import CliRunner
 
 from api_support import API_KEY, dump, make_client
 from kg.cli import main
+from listener_support import listening
 
 MARKER = "zqxsecretmarker"
 SECRET_TEXT = f"# Notes\n\n## Secret\n\nPyTorch {MARKER} is a library from Meta.\n"
 
 
-class _Counter(BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        self.hits.append(self.path)
-        body = SECRET_TEXT.encode()
-        self.send_response(200)
-        self.send_header("content-type", "text/markdown")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def listener():
-    _Counter.hits = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
+    with listening(SECRET_TEXT, "text/markdown") as server:
+        yield server
 
 
 def test_retry_never_follows_a_requests_origin(graph_store, store_spec, listener, tmp_path):
     secret = tmp_path / "secret.md"
     secret.write_text(SECRET_TEXT)
-    url = f"http://127.0.0.1:{listener.server_address[1]}/secret.md"
+    url = listener.url("/secret.md")
     documents = [  # NUL text fails validation and is quarantined without its text
         {"id": "file-origin", "kind": "newsletter", "text": "PyTorch\x00", "origin": str(secret)},
         {"id": "url-origin", "kind": "newsletter", "text": "PyTorch\x00", "origin": url},
@@ -59,7 +38,7 @@ def test_retry_never_follows_a_requests_origin(graph_store, store_spec, listener
     result = CliRunner().invoke(main, ["quarantine", "retry", "--store", store_spec])
     assert result.exit_code == 0, result.output
     assert "released 0" in result.output and "nothing to retry from" in result.output
-    assert listener.RequestHandlerClass.hits == []
+    assert listener.hits == []
     after = dump(graph_store)
     assert after == before and not any(MARKER in line for line in after)
 
