@@ -84,20 +84,26 @@ class Ingestor:
         return self.report
 
     def ingest_paths(self, paths: Iterable[str]) -> IngestReport:
-        from ingest.sources import read_path
-        for path in paths:
-            path = str(path)
+        """Each file is read on its own (a folder's files one by one): a file that
+        cannot be read is quarantined with its reason and the others are loaded."""
+        from ingest.sources import files_of, read_path
+        for given in paths:
+            for file, refusal in files_of(given):
+                path = str(file)
+                if refusal:
+                    self.quarantine(path, origin=path, reason=refusal, stage="read")
+                    continue
 
-            def on_error(line_no: int, reason: str, _path=path) -> None:
-                self.quarantine(f"{_path}:{line_no}", origin=_path, reason=reason,
-                                stage="read")
-            self._reading = path
-            try:
-                self.ingest_documents(read_path(path, on_error=on_error))
-            except MlkgError as exc:
-                self.quarantine(path, origin=path, reason=str(exc), stage="read")
-            finally:
-                self._reading = None
+                def on_error(line_no: int, reason: str, _path=path) -> None:
+                    self.quarantine(f"{_path}:{line_no}", origin=_path, reason=reason,
+                                    stage="read")
+                self._reading = path
+                try:
+                    self.ingest_documents(read_path(path, on_error=on_error))
+                except MlkgError as exc:
+                    self.quarantine(path, origin=path, reason=str(exc), stage="read")
+                finally:
+                    self._reading = None
         return self.report
 
     def ingest_stream(self, origin: str, docs: Iterable[Document]) -> IngestReport:

@@ -58,6 +58,15 @@ def clean_identifier(value: str, *, bounded: bool = True) -> str:
     return bound_key(cleaned) if bounded else cleaned
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable_text(value: str) -> str:
+    """``value`` with lone surrogates (JSON's "\\ud800": no UTF-8 form, so both
+    drivers refuse the whole write) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+
+
 def bound_key(value: str, *, separator: str = "~") -> str:
     """``value`` if it fits ``MAX_KEY_BYTES`` of UTF-8, else its head, ``separator``
     and 32 hex digits of the SHA-256 of the whole (distinct long ids stay distinct)."""

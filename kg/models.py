@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import MalformedDocument
-from kg.keys import bound_key, clean_identifier, entity_key, normalize_name
+from kg.keys import bound_key, clean_identifier, entity_key, normalize_name, storable_text
 from kg.schema import Label, RelType, check_endpoints, label as to_label, rel_type
 
 
@@ -55,6 +55,10 @@ class Document:
         self.id = bound_key(full)
         if self.id != full:
             self.original_id = full
+        for name in ("text", "title"):      # text that the stores cannot encode never gets in
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, storable_text(value))
 
     @classmethod
     def from_dict(cls, data: Any, *, strict: bool = True,

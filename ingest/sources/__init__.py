@@ -44,19 +44,43 @@ KNOWN_SUFFIXES = NEWSLETTER_SUFFIXES | XML_SUFFIXES | MAIL_SUFFIXES | JSONL_SUFF
 _SOURCE_REPO = re.compile(r"^\s*([\w.-]+/[\w.-]+)\s+@")
 
 
+def files_of(path: str | os.PathLike) -> Iterator[tuple[Path, str | None]]:
+    """The files a path stands for, each with the reason it is refused (or None): the
+    path itself, or a folder's files of known types, recursively (hidden files and
+    licences skipped). A link that leads out of the folder is refused — "data/x.txt"
+    pointing at /etc/passwd or /dev/zero is not part of the input."""
+    path = Path(path)
+    if not path.is_dir():
+        yield path, None
+        return
+    root = path.resolve()
+    for child in sorted(path.iterdir()):
+        name = child.name
+        if name.startswith(".") or name.upper().startswith(("LICENSE", "COPYING")):
+            continue
+        if child.is_symlink() and not child.resolve().is_relative_to(root):
+            yield child, "a link out of the input folder: not read"
+        elif child.is_dir():
+            yield from files_of(child)
+        elif child.suffix.lower() in KNOWN_SUFFIXES:
+            yield child, None
+
+
 def read_path(path: str | os.PathLike, *, on_error: OnError | None = None) -> Iterator[Document]:
-    """Documents from a file or a folder (recursively)."""
+    """Documents from a file or a folder (recursively; ``files_of`` says which files,
+    and a refused one is logged and skipped)."""
     path = Path(path)
     if path.is_dir():
-        for child in sorted(path.iterdir()):
-            name = child.name
-            if name.startswith(".") or name.upper().startswith(("LICENSE", "COPYING")):
-                continue
-            if child.is_dir() or child.suffix.lower() in KNOWN_SUFFIXES:
+        for child, refusal in files_of(path):
+            if refusal:
+                log.warning("%s: %s", child, refusal)
+            else:
                 yield from read_path(child, on_error=on_error)
         return
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
+    if not path.is_file():      # a FIFO would block for ever, a device never end
+        raise SourceError(f"{path}: not a regular file (a pipe, device or socket): not read")
     suffix = path.suffix.lower()
     if suffix in NEWSLETTER_SUFFIXES:
         yield from newsletter.read_newsletter(path)
@@ -86,6 +110,17 @@ def read_xml(data: bytes, *, origin: str | None = None) -> list[Document]:
     return feeds.parse_feed(data, origin=origin)
 
 
+def _json(raw: bytes):
+    """``json.loads`` of UTF-8 bytes; nesting deeper than Python's recursion limit is a
+    ``json.JSONDecodeError`` like any other bad JSON (it was a RecursionError that
+    ended the whole run)."""
+    text = raw.decode("utf-8")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+
+
 def _report(on_error: OnError | None, origin: str, line_no: int, reason: str) -> None:
     if on_error is not None:
         on_error(line_no, reason)
@@ -108,7 +143,7 @@ def _read_jsonl(path: Path, *, on_error: OnError | None) -> Iterator[Document]:
     if b"\x00" in first:
         raise MalformedDocument("binary file (contains NUL bytes), not JSON lines", source=str(path))
     try:
-        record = json.loads(first.decode("utf-8"))
+        record = _json(first)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         if path.suffix.lower() == ".json":
             yield from _read_json_document(path)
@@ -127,7 +162,7 @@ def _read_json_document(path: Path) -> Iterator[Document]:
     """A whole-file ``.json``: a recorded HTTP response ``{"url", "status_code",
     "body"}`` (as in tests/fixtures/arxiv-api) is read as the XML it holds."""
     try:
-        record = json.loads(path.read_bytes().decode("utf-8"))
+        record = _json(path.read_bytes())
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -155,7 +190,7 @@ def read_docs_jsonl(path: str | os.PathLike, *, on_error: OnError | None = None,
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw.decode("utf-8"))
+                record = _json(raw)
             except UnicodeDecodeError as exc:
                 _report(on_error, origin, line_no, f"not valid UTF-8 at column {exc.start}")
                 continue

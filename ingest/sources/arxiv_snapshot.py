@@ -121,6 +121,9 @@ def read_snapshot(source: str | os.PathLike | BinaryIO, *,
             except json.JSONDecodeError as exc:
                 report(line_no, f"invalid JSON: {exc.msg} at column {exc.colno}")
                 continue
+            except RecursionError:
+                report(line_no, "invalid JSON: nested too deeply")
+                continue
             try:
                 doc = record_to_document(record, origin=f"{origin}:{line_no}" if origin else None)
             except MalformedDocument as exc:

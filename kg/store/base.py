@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import queries as named_queries
 from kg.errors import QueryError
-from kg.keys import clean_identifier, normalize_name
+from kg.keys import clean_identifier, normalize_name, storable_text
 from kg.models import GraphBatch
 from kg.schema import Label, RelType, label as check_label, rel_type as check_rel_type
 from kg.store import provenance as prov
@@ -193,7 +193,8 @@ class GraphStore(abc.ABC):
         # not a constrained key, but it must be encodable (no lone surrogates)
         self.write(prov.QUARANTINE_PUT, {"id": clean_identifier(item_id),
                                          "origin": clean_identifier(origin, bounded=False),
-                                         "reason": reason, "stage": stage, "payload": payload,
+                                         "reason": storable_text(reason), "stage": stage,
+                                         "payload": storable_text(payload),
                                          "refetch": refetch, "at": at or utc_now()})
 
     def quarantined(self) -> list[dict]:
