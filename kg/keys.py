@@ -47,6 +47,9 @@ def clean_identifier(value: str, *, bounded: bool = True) -> str:
     and bounded by ``bound_key``. May return "" (the caller refuses an empty id)."""
     if not isinstance(value, str):
         raise TypeError(f"an identifier must be text, not {type(value).__name__}")
+    if value.isascii() and value.isprintable() and value.strip(" ") == value and "  " not in value \
+            and (not bounded or len(value) <= MAX_KEY_BYTES):
+        return value        # already clean: the common case, on every source id a load writes
     out = []
     for ch in value:
         if ch.isspace():
