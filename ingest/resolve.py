@@ -5,8 +5,12 @@ Two surface forms are the same entity when, for the same label,
 - one is a known alias of the other (catalog, or "Long Name (ABBR)" in text),
 - they differ only by a trailing "model"/"family" (``Orca model`` = ``Orca``), or
 - they are fuzzy-equal (rapidfuzz ratio ≥ ``FUZZY_THRESHOLD``) *and* carry the same
-  digits *and* neither extends the other with extra letters/digits — so GPT-3 ≠
-  GPT-3.5, PyTorch ≠ PyTorch3D, TSMixer ≠ MLP-Mixer.
+  digits *and* neither extends the other at either end *and* both are at least
+  ``FUZZY_MIN_KEY`` characters *and* the catalog does not know them as two entries —
+  so GPT-3 ≠ GPT-3.5, PyTorch ≠ PyTorch3D ≠ GPyTorch, Transformer ≠ iTransformer,
+  ResNet ≠ ResNeXt, BigGAN ≠ BigVGAN, Northwestern ≠ Northeastern University. (In ML
+  names one inserted letter is usually another model, not a typo; case, spacing and
+  hyphens are folded before any of this.)
 
 Never the same: a size or version variant and its family (``Llama-2-7B`` ≠ ``Llama 2``,
 ``ResNet-18`` ≠ ``ResNet``: the text named the variant), a short name and a longer one
@@ -25,6 +29,7 @@ from rapidfuzz import fuzz, process
 from kg.keys import normalize_name
 
 FUZZY_THRESHOLD = 92.0
+FUZZY_MIN_KEY = 10      # shorter keys are one edit from another model's name
 
 _SIZE_TAIL = re.compile(
     r"(?:[\s_-]+|(?<=[a-z]))\(?\$?\d+(?:\.\d+)?\s?(?:[BMKT]|billion|million)\$?\)?"
@@ -87,13 +92,30 @@ def _same_keys(ka: str, kb: str, threshold: float = FUZZY_THRESHOLD) -> bool:
         return False
     if ka == kb:
         return True
-    if _digits(ka) != _digits(kb):
-        return False
-    if ka.startswith(kb) or kb.startswith(ka):
-        return False       # PyTorch vs PyTorchLightning: an extension is another thing
-    if min(len(ka), len(kb)) < 6:
+    if not _fuzzy_candidates(ka, kb):
         return False
     return fuzz.ratio(ka, kb) >= threshold
+
+
+def _fuzzy_candidates(ka: str, kb: str) -> bool:
+    """Whether two different keys may be spelling variants at all (before the ratio)."""
+    if min(len(ka), len(kb)) < FUZZY_MIN_KEY or _digits(ka) != _digits(kb):
+        return False
+    if ka.startswith(kb) or kb.startswith(ka) or ka.endswith(kb) or kb.endswith(ka):
+        return False       # PyTorchLightning, GPyTorch: an extension is another thing
+    return not _catalog_distinct(ka, kb)
+
+
+@lru_cache(maxsize=65536)
+def _catalog_entries(key: str) -> frozenset[tuple[str, str]]:
+    from ingest.extract.catalog import get_catalog   # the extractor's data; loaded once
+    return frozenset((e.label, e.name) for e in get_catalog().lookup(key))
+
+
+def _catalog_distinct(ka: str, kb: str) -> bool:
+    """Whether the catalog names the two keys as different entries (and never the same)."""
+    a, b = _catalog_entries(ka), _catalog_entries(kb)
+    return bool(a and b and not a & b)
 
 
 def _letters(text: str) -> str:
@@ -218,7 +240,7 @@ class Resolver:
         c.names.append(surface)
         if len(c.names) <= 5:
             kn = _fkey(surface)
-            if len(kn) >= 6:
+            if len(kn) >= FUZZY_MIN_KEY:
                 ids, ks = self._fuzzy.setdefault((label, _digits(kn)), ([], []))
                 ids.append(cid)
                 ks.append(kn)
@@ -240,7 +262,7 @@ class Resolver:
 
     def _fuzzy_match(self, label: str, ks: str) -> int | None:
         """The oldest cluster with a fuzzy-equal name (same rules as ``same_entity``)."""
-        if len(ks) < 6:
+        if len(ks) < FUZZY_MIN_KEY:
             return None
         bucket = self._fuzzy.get((label, _digits(ks)))
         if not bucket:
@@ -250,7 +272,7 @@ class Resolver:
         for _key_, _score, at in process.extract(ks, keys, scorer=fuzz.ratio,
                                                  score_cutoff=self.threshold, limit=None):
             kn = keys[at]
-            if ks == kn or not (ks.startswith(kn) or kn.startswith(ks)):
+            if ks == kn or _fuzzy_candidates(ks, kn):
                 if best is None or ids[at] < best:
                     best = ids[at]
         return best

@@ -15,14 +15,24 @@ def test_size_folding(name, folded):
 
 
 @pytest.mark.parametrize("a,b", [("MLP Mixer", "mlp-mixer"), ("Tensorflow", "TensorFlow"),
-                                 ("Greykite", "GreyKite"), ("Orca 13B model", "Orca 13B")])
+                                 ("Greykite", "GreyKite"), ("Orca 13B model", "Orca 13B"),
+                                 ("Stable Diffusion", "Stable Difusion"),           # a typo in a long name
+                                 ("Hugging Face Transformers", "HuggingFace Transfomers")])
 def test_variants_merge(a, b):
     assert same_entity(a, b)
 
 
 @pytest.mark.parametrize("a,b", [("GPT-3", "GPT-3.5"), ("PyTorch", "PyTorch3D"), ("TSMixer", "MLP-Mixer"),
                                  ("GPT-2", "GPT-4"), ("Llama 2", "Llama 3"), ("BERT", "RoBERTa"),
-                                 ("LLaMA 2 7B", "LLaMA-2"), ("T5-11B", "T5")])
+                                 ("LLaMA 2 7B", "LLaMA-2"), ("T5-11B", "T5"),
+                                 # an extension at either end, one letter inside a short name,
+                                 # or two entries of the catalog: another thing, not a typo
+                                 ("PyTorch", "GPyTorch"), ("Transformer", "iTransformer"),
+                                 ("Linformer", "Informer"), ("ResNet", "ResNeXt"), ("BigGAN", "BigVGAN"),
+                                 ("AudioLM", "AudioLDM"), ("fastai", "FastAPI"), ("GPT-4o", "GPT-4o mini"),
+                                 ("Northwestern University", "Northeastern University"),
+                                 ("Reinforcement Learning from Human Feedback",
+                                  "Reinforcement Learning from AI Feedback")])
 def test_must_not_merge(a, b):
     assert not same_entity(a, b)
 

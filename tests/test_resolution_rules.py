@@ -52,6 +52,18 @@ def test_resolver_keeps_short_name_out_of_longer_cluster():
     assert r.add("Architecture", "BERT") != hubert
 
 
+def test_names_one_letter_apart_stay_apart_in_a_document(extractor):
+    """ResNet / ResNeXt / ResNeSt and PyTorch / GPyTorch are four things; none is
+    another's alias (they were fuzzy-merged, and ResNeXt's mentions became ResNet's)."""
+    got = _entities(extractor, "The block plugs into backbones such as ResNet, ResNeXt and ResNeSt. "
+                               "GPyTorch is a Gaussian process library built on PyTorch.")
+    names = {name for _label, name in got}
+    assert {"ResNet", "ResNeXt", "ResNeSt", "GPyTorch", "PyTorch"} <= names
+    for (_label, name), aliases in got.items():
+        others = {"ResNet", "ResNeXt", "ResNeSt", "GPyTorch", "PyTorch"} - {name}
+        assert not others & set(aliases), (name, aliases)
+
+
 @pytest.mark.parametrize("variant, family", [("Llama-2-7B", "Llama 2"), ("ResNet-18", "ResNet"),
                                              ("FooNet-7B", "FooNet"), ("T5-11B", "T5")])
 def test_size_variants_are_their_own_clusters(variant, family):
