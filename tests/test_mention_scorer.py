@@ -175,3 +175,23 @@ def test_a_newsletter_item_headed_by_a_paper_title_keeps_the_paper(extractor):
     got = _names(extractor, "newsletter", "A new paper from Ostrava Institute compares routing in "
                  "Mixture-of-Experts models across scales.", title=title)
     assert (title, "Paper") in got, got
+
+
+def test_ordinary_english_words_are_not_names_unless_the_text_says_so(extractor):
+    """Lower-case words the recogniser took for libraries ("zeros", "miss",
+    "short-range": sentences of real abstracts) are words; an invented lower-case name
+    that is also a word keeps its place when a precise cue types it."""
+    found = _names(extractor, "arxiv", "We show that standard techniques are also successful if the network is "
+                   "initialized so that large feature magnitudes are discouraged, which we accomplish via "
+                   "layer-scale initialized with zeros. This attention can sometimes miss important "
+                   "considerations. It handles both long and short-range contextual dependencies.",
+                   title="Stable and low-precision training")
+    assert not {n for n, _label in found} & {"zeros", "miss", "short-range"}
+    found = _names(extractor, "newsletter", "marble is a library for graph sampling built on PyTorch.")
+    assert ("marble", "Library") in found
+
+
+def test_ordinary_words_are_read_from_the_shipped_list():
+    from ingest.extract.lexicon import is_ordinary_english
+    assert all(map(is_ordinary_english, ["zeros", "short-range", "Afterward", "Layer Normalization"]))
+    assert not any(map(is_ordinary_english, ["functorch", "ResNet-50", "LLaMA 2", "Qwen", ""]))

@@ -10,7 +10,8 @@ scores every selected mention with a logistic regression over what the mention i
 (its label, which sources proposed it, whether the recogniser and the catalog agree,
 its shape) and where it stands (words around it, title, line start, link, list
 item, whether a relation was found on it), and drops the names whose best mention
-scores below the threshold chosen on the training split's dev slice.
+scores below the threshold chosen on the training split's dev slice, and lower-case
+ordinary English words ("zeros", "short-range") that nothing vouches for.
 
 Every mention of one name in a document shares the decision (the name's best score),
 because the graph keeps names, not occurrences. The weights are trained by
@@ -34,6 +35,7 @@ from ingest.extract.components.base import Mention, meta, mentions, span_text, t
 from ingest.extract.components.learned_names import RECOGNISED
 from ingest.extract.components.mention_typing import first_artifact
 from ingest.extract.components.relation_model import hash_features
+from ingest.extract.lexicon import is_ordinary_english
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "mentions.npz"
 _DIGIT = re.compile(r"\d")
@@ -245,6 +247,15 @@ def protected(doc, ms: list[Mention], keys: list[str] = (), precise: frozenset =
     return out
 
 
+def ordinary_words(ms: list[Mention], catalog) -> list[bool]:
+    """Per mention, whether it is lower-case ordinary English that the catalog does not
+    know ("zeros", "miss", "short-range", "released"): read as a word, not a name.
+    The scorer drops it unless a precise cue vouches for it ("accelerate is a
+    library"): see ``protected``. Capitalised words are left to the weights ("Falcon")."""
+    return [bool(m.name) and m.name.islower() and is_ordinary_english(m.name) and not catalog.lookup(m.name)
+            for m in ms]
+
+
 def keep_decisions(ms: list[Mention], probs: list[float], threshold: float,
                    always: set[int] = frozenset()) -> list[bool]:
     """A name is kept when its best mention in the document reaches the threshold (or
@@ -315,7 +326,8 @@ class MentionScorer:
             return doc
         ctx = context_cues(doc, ms, cue_reader(self.nlp))
         feats = mention_features(doc, ms, self.catalog, ctx)
-        probs = [self.model.probability(hash_features(f)) for f in feats]
+        probs = [0.0 if is_word else self.model.probability(hash_features(f))
+                 for f, is_word in zip(feats, ordinary_words(ms, self.catalog))]
         for m, p in zip(ms, probs):
             m.props["keep_p"] = round(p, 3)
         always = protected(doc, ms, cue_keys(ms, ctx), self.model.precise_cues)
