@@ -100,3 +100,20 @@ def test_relations_between_unseen_names_come_from_context(extractor):
     out, _ = _found(extractor, "newsletter", "LinkedIn open sourced Quellbrook, a forecasting library for time series.")
     rels = {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
     assert ("Quellbrook", "DEVELOPED_BY", "LinkedIn") in rels
+
+
+@pytest.mark.parametrize("kind, text, person", [
+    ("docs", "- **[QuillConv](https://example.org/quillconv.html)** from Ardwick *et al.*: "
+             "[Sparse Message Passing for Lattices](https://arxiv.org/abs/2101.00001) (ICML 2021)", "Ardwick"),
+    ("arxiv", "We follow the scaling recipe of Tamsin Okonkwo et al. (2020) and train a 7B model.", "Tamsin Okonkwo"),
+    ("newsletter", "As shown by Brevard et al., pruning the attention heads costs little accuracy.", "Brevard"),
+])
+def test_the_name_before_et_al_is_a_person(extractor, kind, text, person):
+    out, _ = _found(extractor, kind, text)
+    assert (person, "Person") in {(e.name, str(e.label)) for e in out.entities}
+
+
+def test_a_catalog_organization_before_et_al_stays_an_organization(extractor):
+    out, _ = _found(extractor, "list", "Instruction data collected by CMU et al. for tool use.")
+    labels = {e.name: str(e.label) for e in out.entities}
+    assert labels.get("CMU") == "Organization"

@@ -175,6 +175,7 @@ class NameFinder:
         self._title(doc, info, found, taken, kind)
         self._from_lists(doc, found, taken)
         self._people(doc, found, taken, kind)
+        self._et_al(doc, found, taken)
         self._tags(doc, info, found, taken)
         catalog_cover = [False] * n
         for m in found:
@@ -457,6 +458,32 @@ class NameFinder:
                 for x in range(s, e):
                     taken[x] = True
 
+    def _et_al(self, doc, found, taken):
+        """'Vaswani et al.', 'from Bordes *et al.*:': the name before "et al." is a person
+        (the first author), one to three name words; a catalog name that is not a person
+        ("CMU et al.") is left to the catalog."""
+        texts = state(doc).texts
+        n = len(texts)
+        for i in range(1, n - 1):
+            if texts[i] != "et" or texts[i + 1] not in {"al", "al."}:
+                continue
+            e = i
+            while e > 0 and texts[e - 1] in _MARKUP:
+                e -= 1
+            s = e
+            while s > 0 and e - s < 3 and _person_token(texts[s - 1]) and not taken[s - 1]:
+                s -= 1
+            while s < e and not texts[s][:1].isupper():      # "van der Berg": from the capital
+                s += 1
+            if s == e or texts[s].lower() in self.stop:
+                continue
+            name = span_text(doc, s, e).replace("*", "").strip()
+            if any(entry.label != "Person" for entry in self.catalog.lookup(name)):
+                continue
+            found.append(Mention(s, e, "Person", "people", name=name, props={"cue": "et-al"}, confidence=0.8))
+            for x in range(s, e):
+                taken[x] = True
+
     def _bibtex(self, doc, k, end):
         """'Last, First and Last, First and …' → [(s, e, 'Person', 'First Last')], else None."""
         texts = state(doc).texts
@@ -509,6 +536,9 @@ _PREV_FROM = re.compile(r"\(\s*from\s+(?:the\s+)?$")
 _PREV_BY = re.compile(r"\b(?:from|by)\s+(?:the\s+)?$")
 _ARTIFACT_FROM = re.compile(r"\b(?:library|toolkit|framework|package|tool|model|models|dataset|benchmark|"
                             r"platform|engine|system)\s+(?:from|by|developed by|released by|built by)\s+(?:the\s+)?$")
+
+
+_MARKUP = {"*", "**", "_", "__"}
 
 
 def _person_token(tok) -> bool:
