@@ -113,7 +113,53 @@ def test_the_name_before_et_al_is_a_person(extractor, kind, text, person):
     assert (person, "Person") in {(e.name, str(e.label)) for e in out.entities}
 
 
+@pytest.mark.parametrize("kind, text, paper, person", [
+    ("docs", "- **[QuillConv](https://example.org/quillconv.html)** from Ardwick *et al.*: "
+             "[Sparse Message Passing for Lattices](https://arxiv.org/abs/2101.00001) (ICML 2021)",
+     "Sparse Message Passing for Lattices", "Ardwick"),
+    ("newsletter", "The encoder follows [Folding Attention for Long Contexts](https://arxiv.org/abs/2301.00002) "
+                   "(Brevard et al., 2023).", "Folding Attention for Long Contexts", "Brevard"),
+])
+def test_the_first_author_next_to_a_paper_authored_it(extractor, rules_only_relations, kind, text, paper, person):
+    out, _ = _found(extractor, kind, text)
+    rels = {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+    assert (paper, "AUTHORED_BY", person) in rels
+    # the rule states it on its own, without the learned relation model
+    out, _ = _found(rules_only_relations, kind, text)
+    assert (paper, "AUTHORED_BY", person) in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+@pytest.fixture(scope="module")
+def rules_only_relations():
+    from ingest.extract.pipeline import build_pipeline
+    nlp = build_pipeline(learned=True)
+    nlp.remove_pipe("mlkg_relation_model_v1")
+    return Extractor(nlp)
+
+
 def test_a_catalog_organization_before_et_al_stays_an_organization(extractor):
     out, _ = _found(extractor, "list", "Instruction data collected by CMU et al. for tool use.")
     labels = {e.name: str(e.label) for e in out.entities}
     assert labels.get("CMU") == "Organization"
+
+
+# Shapes of next week's newsletter sentences that used to yield nothing (issue 14): a
+# present-tense verb, an apposition, what a library does ("supports", "builds on").
+SHAPES = [
+    ("Meta open sources Zorvik, a library for fast graph sampling.", ("Zorvik", "DEVELOPED_BY", "Meta")),
+    ("Quellbrook builds on PyTorch Lightning to make distributed training simple.",
+     ("Quellbrook", "BUILT_ON", "PyTorch Lightning")),
+    ("Quillkit, a toolkit from Salesforce, makes it easy to serve LLMs.", ("Quillkit", "DEVELOPED_BY", "Salesforce")),
+    ("Zorvik now supports Trellisformer, the new vision model from Apple.", ("Zorvik", "IMPLEMENTS", "Trellisformer")),
+]
+
+
+@pytest.mark.parametrize("text, fact", SHAPES)
+def test_relation_shapes_of_newsletter_sentences(extractor, text, fact):
+    out, _ = _found(extractor, "newsletter", text)
+    assert fact in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+def test_a_name_that_supports_something_is_a_library(extractor):
+    _out, got = _found(extractor, "newsletter", "Zorvik adds support for Trellisformer and Brannock.")
+    assert ("Zorvik", "Library") in got

@@ -233,8 +233,9 @@ def protected(doc, ms: list[Mention], keys: list[str] = (), precise: frozenset =
     weights: ≥ 60 % of ≥ 20 names so typed are annotated entities — "X library",
     "… Labs", "X is a … model"), the title of an arXiv record or of an item that says
     it is a paper (and the system an arXiv title names when it is only a name:
-    "LongLLaMA"), and a paper whose authors the text lists ("… released with the
-    paper [Title](…) by A, B and C"). A dropped paper takes every author edge with it,
+    "LongLLaMA"), a paper whose authors the text lists ("… released with the
+    paper [Title](…) by A, B and C") and a repository the text names as the code's
+    home ("released in the repository [org/repo](…)"). A dropped paper takes every author edge with it,
     and these shapes are rare in the training corpus."""
     kind = meta(doc).get("kind", "newsletter")
     title_said = kind == "arxiv" or meta(doc).get("title_cue") == "is-a-paper"   # "X is a new paper …"
@@ -243,6 +244,7 @@ def protected(doc, ms: list[Mention], keys: list[str] = (), precise: frozenset =
         out |= {i for i, m in enumerate(ms) if m.source == "title" and m.label != "Paper"}
     out |= {h.head for h in state(doc).relations
             if h.type == "AUTHORED_BY" and h.head < len(ms) and ms[h.head].label == "Paper"}
+    out |= {h.head for h in state(doc).relations if h.cue == "repository"}   # "released in the repository R"
     out |= {i for i, k in enumerate(keys) if k and k in precise}
     return out
 

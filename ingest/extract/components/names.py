@@ -114,6 +114,9 @@ class NameFinder:
         self.stop = nlp.Defaults.stop_words
         self.generic_words = frozenset(w.lower() for w in cues.get("generic_words", ()))
         self.changelog_verbs = frozenset(cues["changelog_verbs"])
+        verbs = sorted(cues["library_verbs"], key=len, reverse=True)
+        self.library_verb = re.compile(r"\s*(?:(?:now|also|officially|finally|already)\s+)*(?:"
+                                       + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs) + r")\b", re.I)
 
     # ---- helpers -------------------------------------------------------------------
     def head_label(self, word: str, kind: str) -> str | None:
@@ -331,6 +334,11 @@ class NameFinder:
                 lab = self.scan_head(doc, k + 1, kind, 6)
                 if lab in {"Library", "Architecture", "Dataset"}:
                     return lab, "item-description"
+            if kind != "arxiv" and nxt in {"now", "also", "officially", "finally", "already", "supports", "adds",
+                                           "added", "builds", "is", "integrates", "wraps", "ships"}:
+                at = doc[k].idx
+                if self.library_verb.match(text_of(doc)[at:at + 60]):
+                    return "Library", "library-verb"       # "Zorvik now supports …"
             if nxt in {"'s", "’s"}:
                 lab = self.scan_head(doc, k + 1, kind, 6)
                 if lab == "Library" and kind != "arxiv":

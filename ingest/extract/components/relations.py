@@ -56,7 +56,7 @@ class RelationFinder:
             self.between.append((p["type"], p["dir"], re.compile(p["re"], re.I), p.get("conf", 0.6),
                                  p.get("head"), re.compile(p["pre"], re.I) if p.get("pre") else None,
                                  re.compile(p["needs_verb"], re.I) if p.get("needs_verb") else None,
-                                 {"post": re.compile(p["post"], re.I) if p.get("post") else None,
+                                 {"id": p["id"], "post": re.compile(p["post"], re.I) if p.get("post") else None,
                                   "adjacent": bool(p.get("adjacent")), "nearest": bool(p.get("nearest")),
                                   "tail_label": p.get("tail_label")}))
         # per pattern: the tail labels any head label allows (for cues whose head is not
@@ -202,7 +202,7 @@ class RelationFinder:
                         if rtype in {"DEVELOPED_BY", "IMPLEMENTS"} and direction == "lr" and h == left:
                             h = self._described_head(doc, sent, slots, a, ms, sent_subject, h)
                         before = len(hits)
-                        add(rtype, h, t, text, conf, rx.pattern[:40])
+                        add(rtype, h, t, text, conf, flags["id"])
                         if len(hits) > before:
                             self._coordinate(doc, slots, b, rtype, h, t, direction, head_rule, text, conf, add)
             self._subject_verbs(doc, sent, slots, ms, subject, add)
@@ -488,9 +488,30 @@ class RelationFinder:
                     if ms[first].label == "Person" and self.dc["authors_by"].match(gap):
                         for j in [first] + self._chain(doc, ms, order, k + 1, "Person", 1):
                             add("AUTHORED_BY", i, j, sent, 0.85, "by-authors")
+            if m.label == "Paper" and i in pos:
+                for j in self._et_al_authors(doc, ms, order, pos[i]):
+                    add("AUTHORED_BY", i, j, sent, 0.85, "et-al")
             if m.label == "Library" and _REPOSITORY.search(before.lower()):
                 if subject is not None:
                     add("IMPLEMENTS", i, subject, sent, 0.8, "repository")
+
+    def _et_al_authors(self, doc, ms, order, k):
+        """The first author named next to a paper: "from Bordes *et al.*: [Title]" or
+        "Title (Vaswani et al., 2017)" — a person the names stage found by "et al."."""
+        text = text_of(doc)
+
+        def gap(a, b):
+            return text[doc[ms[a].end - 1].idx + len(doc[ms[a].end - 1].text):doc[ms[b].start].idx]
+        out = []
+        if k > 0:
+            prev = order[k - 1]
+            if ms[prev].props.get("cue") == "et-al" and self.dc["et_al_then_paper"].match(gap(prev, order[k])):
+                out.append(prev)
+        if k + 1 < len(order):
+            nxt = order[k + 1]
+            if ms[nxt].props.get("cue") == "et-al" and self.dc["paper_then_et_al"].match(gap(order[k], nxt)):
+                out.append(nxt)
+        return out
 
     def _released_heads(self, doc, ms, order, pos, i):
         """"ESM-2 and ESMFold were released with the paper P": the artifacts named just before."""
@@ -521,7 +542,7 @@ class RelationFinder:
                 add("INTRODUCES", p, i, sent_of(doc, m.start).text, 0.75, "we-introduce")
 
     def _propagate(self, hits, ms):
-        built = [(h.head, h.tail) for h in hits if h.type == "BUILT_ON" and h.cue.startswith("^\\s*(?:on|from)")]
+        built = [(h.head, h.tail) for h in hits if h.cue == "built-on:from-yielding"]
         for x, y in built:
             for h in list(hits):
                 if h.type == "TRAINED_ON" and h.head == y:
