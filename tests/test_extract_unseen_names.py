@@ -163,3 +163,18 @@ def test_relation_shapes_of_newsletter_sentences(extractor, text, fact):
 def test_a_name_that_supports_something_is_a_library(extractor):
     _out, got = _found(extractor, "newsletter", "Zorvik adds support for Trellisformer and Brannock.")
     assert ("Zorvik", "Library") in got
+
+
+def test_a_list_after_an_evaluation_cue_is_datasets_throughout(extractor):
+    """The cue types the first name; its coordinated siblings take the type in turn."""
+    out, got = _found(extractor, "arxiv", "Zorblax-2 exhibits strong performance and scores well on the Quill, "
+                                          "Tarn and Gorse.")
+    assert {("Quill", "Dataset"), ("Tarn", "Dataset"), ("Gorse", "Dataset")} <= got
+
+
+def test_a_short_title_naming_a_document_is_not_a_system(extractor):
+    out = extractor.extract(Document(id="t", kind="arxiv", title="Zorblax-2 Technical Report",
+                                     text="Zorblax-2 is a language model trained on web text."))
+    labels = {(e.name, str(e.label)) for e in out.entities}
+    assert ("Zorblax-2 Technical Report", "Paper") in labels
+    assert ("Zorblax-2 Technical Report", "Architecture") not in labels

@@ -127,10 +127,12 @@ class EntityTyper:
                 # the recogniser's type yields to a coordinated sibling typed by the catalog or
                 # a cue ("both JaxLib and TorchLite"): siblings share a type
                 for x, y in ((a, b), (b, a)):
-                    if x.source == "model" and y.source in {"catalog", "cue", "link"} and x.label != y.label \
+                    if x.source == "model" and not x.props.get("cue") and x.label != y.label \
+                            and (y.source in {"catalog", "cue", "link"} or y.props.get("cue") or y.props.get("coord")) \
                             and y.label in {"Architecture", "Library", "Dataset"} \
                             and x.label in {"Architecture", "Library", "Dataset"}:
                         x.label = y.label
+                        x.props["coord"] = True      # typed by its sibling: passes it on
                 if a.label is None and b.label is not None and b.label not in {"Paper", "Person"}:
                     a.label = b.label
                 elif b.label is None and a.label is not None and a.label not in {"Paper", "Person"}:

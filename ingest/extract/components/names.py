@@ -114,6 +114,7 @@ class NameFinder:
         self.stop = nlp.Defaults.stop_words
         self.generic_words = frozenset(w.lower() for w in cues.get("generic_words", ()))
         self.changelog_verbs = frozenset(cues["changelog_verbs"])
+        self.document_words = frozenset(cues["document_words"])
         verbs = sorted(cues["library_verbs"], key=len, reverse=True)
         self.library_verb = re.compile(r"\s*(?:(?:now|also|officially|finally|already)\s+)*(?:"
                                        + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs) + r")\b", re.I)
@@ -379,7 +380,8 @@ class NameFinder:
         if kind == "arxiv" and not any(t.text == ":" for t in span) \
                 and all(t.text[:1].isupper() or t.text[:1].isdigit() for t in words) \
                 and (len(words) == 1 or (len(words) <= 3 and any(shape(t) == 2 for t in words))) \
-                and any(shape(t) > 0 for t in words) and not self.generic(span.text):
+                and any(shape(t) > 0 for t in words) and not self.generic(span.text) \
+                and words[-1].text.lower() not in self.document_words:     # "GPT-4 Technical Report"
             info["title_short"] = (span.start, span.end)
             info["title_is_name"] = True
             info["title_short_label"] = self.cue(doc, span.start, span.end, kind)[0]   # "X is a benchmark …"
@@ -537,7 +539,7 @@ class NameFinder:
 
 
 _PREV_DATASET = re.compile(r"(?:trained|pre-?trained|fine-?tuned|finetuned|evaluated|tested|benchmarked|"
-                           r"results|accuracy|performance|achieves|reaches|sota|state-of-the-art)\s+"
+                           r"results|accuracy|performance|achieves|reaches|scores|scored|sota|state-of-the-art)\s+"
                            r"(?:\S+\s+){0,2}?(?:on|in)\s+(?:the\s+)?$")
 _PREV_ARCH = re.compile(r"(?:fine-?tune|finetune|pre-?train|pretraining|continue pretraining|fine-?tuning)\s+(?:the\s+|a\s+)?$")
 _PREV_FROM = re.compile(r"\(\s*from\s+(?:the\s+)?$")
