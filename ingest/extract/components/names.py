@@ -474,8 +474,13 @@ class NameFinder:
         ("CMU et al.") is left to the catalog."""
         texts = state(doc).texts
         n = len(texts)
-        for i in range(1, n - 1):
-            if texts[i] != "et" or texts[i + 1] not in {"al", "al."}:
+        i = 0
+        while True:
+            try:
+                i = texts.index("et", i + 1, n - 1)     # list.index scans in C
+            except ValueError:
+                return
+            if texts[i + 1] not in {"al", "al."}:
                 continue
             e = i
             while e > 0 and texts[e - 1] in _MARKUP:
