@@ -241,3 +241,22 @@ def test_the_server_is_private_and_has_no_tcp_port(tmp_path):
         assert config["port"] == "0"
     finally:
         store.close()
+
+
+def test_a_forked_worker_does_not_keep_the_parent_s_lease(tmp_path):
+    import multiprocessing
+    data = tmp_path / "graph"
+    store = EmbeddedStore(data)
+    pid = _server_pid(data)
+    worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+    worker.start()
+    try:
+        store.close()  # the worker still runs: the server stops all the same
+        assert _gone(data, pid, timeout=10)
+        started = time.monotonic()
+        reopened = Holder(data)  # not blocked behind a lease the worker inherited
+        assert time.monotonic() - started < 20 and reopened.ask("read") == "42"
+        assert reopened.exit() == 0
+    finally:
+        worker.kill()
+        worker.join()

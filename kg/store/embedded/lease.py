@@ -22,17 +22,19 @@ from pathlib import Path
 CLIENTS_LOCK = "clients.lock"
 SERVER_LOCK = "server.lock"
 
-_HELD: set[int] = set()  # lease descriptors of this process, closed in forked children
+_HELD: set["Lease"] = set()  # this process's leases, let go of in forked children
 
 
 def _forget_in_child() -> None:
     """A forked child (an extraction worker) must not hold its parent's lease: the
     lock would outlive the parent. Closing the child's copy keeps the parent's."""
-    for fd in list(_HELD):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
+    for lease in list(_HELD):
+        if lease._fd is not None:
+            try:
+                os.close(lease._fd)
+            except OSError:
+                pass
+            lease._fd = None
     _HELD.clear()
 
 
@@ -61,7 +63,7 @@ class Lease:
         fd = _open(self.path)
         fcntl.flock(fd, fcntl.LOCK_SH)
         self._fd = fd
-        _HELD.add(fd)
+        _HELD.add(self)
 
     def release_is_last(self) -> bool:
         """Try to become the only holder. True: no other process holds a lease and
@@ -78,7 +80,7 @@ class Lease:
 
     def drop(self) -> None:
         if self._fd is not None:
-            _HELD.discard(self._fd)
+            _HELD.discard(self)
             os.close(self._fd)
             self._fd = None
 

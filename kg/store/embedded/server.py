@@ -43,6 +43,11 @@ AOF_DIR = "appendonlydir"
 STORE_MARKERS = (AOF_DIR, "graph.rdb", LOG_NAME, PID_NAME, "clients.lock")
 # An AOF tail (writes since the last rewrite) above this is compacted at stop.
 COMPACT_TAIL_BYTES = 256 * 1024
+# While a process writes, a tail above this is rewritten in the background (checked
+# at most every LIVE_CHECK_S): redis's own rule is relative to the snapshot's size,
+# so a large store's tail — replayed after a crash — would grow without bound.
+LIVE_TAIL_BYTES = 8 * 1024 * 1024
+LIVE_CHECK_S = 10.0
 
 # Append-only log with an RDB preamble, rewritten automatically; no RDB save
 # points (the AOF is the store: with appendonly on, redis never loads graph.rdb).
@@ -247,9 +252,9 @@ class EmbeddedServer:
                                        f"{self._log_tail()}")
             time.sleep(0.02)
 
-    def compact(self, min_tail: int = 0) -> None:
-        """Rewrite the AOF as a snapshot (and wait for it) when its tail of logged
-        queries is longer than ``min_tail`` bytes."""
+    def compact(self, min_tail: int = 0, *, wait: bool = True) -> None:
+        """Rewrite the AOF as a snapshot (and, if ``wait``, wait for it) when its tail
+        of logged queries is longer than ``min_tail`` bytes."""
         client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=60)
         try:
             info = client.info("persistence")
@@ -258,6 +263,8 @@ class EmbeddedServer:
                 return
             if not info.get("aof_rewrite_in_progress"):
                 client.bgrewriteaof()
+            if not wait:
+                return
             deadline = time.monotonic() + 300
             while time.monotonic() < deadline:
                 info = client.info("persistence")

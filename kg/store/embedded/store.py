@@ -18,7 +18,7 @@ from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, StoreError
                        StoreUnavailable)
 from kg.store.base import GraphStore
 from kg.store.embedded import dialect
-from kg.store.embedded.server import EmbeddedServer
+from kg.store.embedded.server import LIVE_CHECK_S, LIVE_TAIL_BYTES, EmbeddedServer
 
 GRAPH_NAME = "mlkg"
 INGEST_LOCK_NAME = "ingest.lock"
@@ -35,6 +35,7 @@ class EmbeddedStore(GraphStore):
 
     def __init__(self, data_dir: str | os.PathLike, *, graph: str = GRAPH_NAME):
         self.server = EmbeddedServer(data_dir)
+        self._compact_checked = time.monotonic()
         self.server.ensure_running()
         try:
             # No socket timeout: a long batched write must not be cut off by the client.
@@ -95,6 +96,10 @@ class EmbeddedStore(GraphStore):
             self._graph.query(query, params)
         except redis.exceptions.RedisError as exc:
             raise StoreError(f"FalkorDB write failed: {exc}") from exc
+        now = time.monotonic()
+        if now - self._compact_checked > LIVE_CHECK_S:  # bound the AOF tail
+            self._compact_checked = now
+            self.server.compact(LIVE_TAIL_BYTES, wait=False)
 
     def read(self, query: str, params: dict | None = None, *,
              timeout: float | None = None) -> list[dict[str, Any]]:
