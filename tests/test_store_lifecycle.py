@@ -260,3 +260,25 @@ def test_a_forked_worker_does_not_keep_the_parent_s_lease(tmp_path):
     finally:
         worker.kill()
         worker.join()
+
+
+def test_with_a_linger_an_idle_server_waits_for_the_next_command_then_stops(tmp_path):
+    data = tmp_path / "graph"
+    store = EmbeddedStore(data, linger=3.0)
+    pid = _server_pid(data)
+    store.close()
+    assert EmbeddedServer(data).is_our_server(pid)  # kept for the next command
+    env = dict(os.environ, MLKG_STORE_LINGER="3")
+    stats = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--store", str(data)],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert stats.returncode == 0, stats.stderr
+    assert _server_pid(data) == pid  # the same server answered it
+    started = time.monotonic()
+    assert _gone(data, pid, timeout=30)
+    assert time.monotonic() - started > 1.0  # not at once: after the idle period
+
+
+def test_a_bad_linger_value_is_an_input_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("MLKG_STORE_LINGER", "soon")
+    result = CliRunner().invoke(main, ["stats", "--store", str(tmp_path / "graph")])
+    assert result.exit_code == 2 and "MLKG_STORE_LINGER" in result.output

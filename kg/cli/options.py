@@ -40,10 +40,23 @@ def open_store_from_cli(store_spec: str | None, *, create: bool = False):
         click.echo(f"using the default store at {default_store_path()}", err=True)
     user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
     auth = (user or "neo4j", password) if password else None
-    return open_store(store_spec, neo4j_auth=auth, create=create,
+    return open_store(store_spec, neo4j_auth=auth, create=create, linger=store_linger(),
                       on_create=lambda path: click.echo(f"creating a new store at {path}",
                                                         err=True),
                       neo4j_database=os.environ.get("NEO4J_DATABASE"))
+
+
+def store_linger() -> float:
+    """``MLKG_STORE_LINGER``: seconds an idle embedded server stays up for the next
+    command (default 0: it stops as the last process leaves)."""
+    raw = os.environ.get("MLKG_STORE_LINGER", "").strip()
+    try:
+        seconds = float(raw) if raw else 0.0
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ConfigError(f"MLKG_STORE_LINGER={raw!r}: give a number of seconds (0 or more)")
+    return seconds
 
 
 # Exit codes, documented in `kg --help`.

@@ -29,10 +29,12 @@ def is_neo4j(spec: str) -> bool:
 
 def open_store(spec: str | None = None, *, neo4j_auth: tuple[str, str] | None = None,
                neo4j_database: str | None = None, create: bool = True,
-               on_create: Callable[[Path], None] | None = None) -> GraphStore:
+               on_create: Callable[[Path], None] | None = None,
+               linger: float = 0.0) -> GraphStore:
     """Open (and, for the embedded store, start) the store named by ``spec``.
     ``create=False``: an embedded store directory that does not exist yet is an
-    error rather than a new, empty store; ``on_create`` hears of a new one."""
+    error rather than a new, empty store; ``on_create`` hears of a new one;
+    ``linger``: seconds an idle embedded server is kept running."""
     spec = spec or str(default_store_path())
     if is_neo4j(spec):
         from kg.store.neo4j.store import Neo4jStore
@@ -44,7 +46,7 @@ def open_store(spec: str | None = None, *, neo4j_auth: tuple[str, str] | None = 
     if not check_embedded_path(path, create=create) and on_create:
         on_create(path)
     from kg.store.embedded.store import EmbeddedStore
-    return EmbeddedStore(path)
+    return EmbeddedStore(path, linger=linger)
 
 
 def check_embedded_path(path: Path, *, create: bool) -> bool:

@@ -10,7 +10,8 @@ shared ``flock`` on ``clients.lock``). The server runs detached (its own session
 no parent to die with) and is stopped by the *last* process to leave, whichever
 started it; a process that dies is released by the kernel, and its server is
 reused by the next process, which then stops it when it leaves. ``kg store
-status`` shows the server and its holders, ``kg store stop`` ends it.
+status`` shows the server and its holders, ``kg store stop`` ends it. Opt-in,
+an idle server can be kept for a while for the next command (``linger.py``).
 
 **Durability and open time.** Writes go to the append-only file (AOF, fsync once
 a second: a power loss can cost the last second of acknowledged writes; a killed
@@ -71,8 +72,9 @@ class EmbeddedServer:
     """A FalkorDB server bound to one data directory, held by this process."""
 
     def __init__(self, data_dir: str | os.PathLike, *, start_timeout: float = 20.0,
-                 load_timeout: float = 600.0):
+                 load_timeout: float = 600.0, linger: float = 0.0):
         self.data_dir = Path(data_dir).expanduser().resolve()
+        self.linger = linger  # seconds an idle server is kept (linger.py); 0: stop at once
         self.socket_path = self.data_dir / SOCKET_NAME
         self.pid_path = self.data_dir / PID_NAME
         self.start_timeout = start_timeout  # for the socket to answer at all
@@ -105,8 +107,12 @@ class EmbeddedServer:
         try:
             if self._lease.release_is_last():
                 try:
-                    with ServerLock(self.data_dir):
-                        self.shutdown()
+                    if self.linger > 0 and self.probe() == "up":
+                        from kg.store.embedded.linger import start_watcher
+                        start_watcher(self.data_dir, self.linger)
+                    else:
+                        with ServerLock(self.data_dir):
+                            self.shutdown()
                 finally:
                     self._lease.drop()
         finally:

@@ -33,8 +33,11 @@ class EmbeddedStore(GraphStore):
     backend = "embedded"
     fragments = dialect.FRAGMENTS
 
-    def __init__(self, data_dir: str | os.PathLike, *, graph: str = GRAPH_NAME):
-        self.server = EmbeddedServer(data_dir)
+    def __init__(self, data_dir: str | os.PathLike, *, graph: str = GRAPH_NAME,
+                 linger: float = 0.0):
+        """``linger``: seconds the server stays up once nobody uses it (0: stops as
+        the last process leaves)."""
+        self.server = EmbeddedServer(data_dir, linger=linger)
         self._compact_checked = time.monotonic()
         self.server.ensure_running()
         try:
