@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -282,3 +283,29 @@ def test_a_bad_linger_value_is_an_input_error(tmp_path, monkeypatch):
     monkeypatch.setenv("MLKG_STORE_LINGER", "soon")
     result = CliRunner().invoke(main, ["stats", "--store", str(tmp_path / "graph")])
     assert result.exit_code == 2 and "MLKG_STORE_LINGER" in result.output
+
+
+def test_a_live_server_that_is_slow_to_answer_is_waited_for_not_killed(tmp_path):
+    data = tmp_path / "graph"
+    holder = Holder(data)
+    pid = _server_pid(data)
+    os.kill(pid, signal.SIGSTOP)  # busy: alive, silent
+    try:
+        threading.Timer(3.0, os.kill, (pid, signal.SIGCONT)).start()
+        store = EmbeddedStore(data)  # waits for it instead of killing and replacing it
+        assert _server_pid(data) == pid and store.read("RETURN 1 AS one") == [{"one": 1}]
+        store.close()
+        assert holder.ask("read") == "42"
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        holder.exit()
+    assert _gone(data, pid)
+
+
+def test_a_server_whose_pid_file_was_removed_is_still_stopped(tmp_path):
+    data = tmp_path / "graph"
+    store = EmbeddedStore(data)
+    pid = _server_pid(data)
+    (data / "falkordb.pid").unlink()
+    store.close()
+    assert _gone_process(pid) and not (data / "falkordb.sock").exists()

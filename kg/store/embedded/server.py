@@ -91,6 +91,8 @@ class EmbeddedServer:
         try:
             with ServerLock(self.data_dir):
                 state = self.probe()
+                if state == "down" and self.server_pid() is not None:
+                    state = self._await_answer()  # alive but silent: busy, not dead
                 if state == "down":
                     self._clean_stale()
                     self._start()
@@ -132,6 +134,13 @@ class EmbeddedServer:
             if not _wait_gone(lambda: self.is_our_server(pid), 30.0):
                 os.kill(pid, signal.SIGKILL)
                 _wait_gone(lambda: self.is_our_server(pid), 5.0)
+        elif self.probe() != "down":  # answering, but its pid file is gone
+            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=5)
+            try:
+                client.shutdown()
+            except redis.exceptions.RedisError:
+                pass  # the connection closes as it exits
+            _wait_gone(lambda: self.probe() != "down", 30.0)
         self.pid_path.unlink(missing_ok=True)
         self.socket_path.unlink(missing_ok=True)
 
@@ -238,6 +247,16 @@ class EmbeddedServer:
                 f"FalkorDB exited with code {launcher.returncode}: "
                 f"{launcher.stderr.decode(errors='replace')[-400:]} {self._log_tail()}")
 
+    def _await_answer(self) -> str:
+        """Give a live server that does not answer yet the start timeout to do so."""
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline and self.server_pid() is not None:
+            state = self.probe()
+            if state != "down":
+                return state
+            time.sleep(0.1)
+        return "down"
+
     def _wait_until_up(self) -> None:
         started = time.monotonic()
         answered = None
@@ -253,7 +272,7 @@ class EmbeddedServer:
             elif now - started > self.start_timeout:
                 raise StoreUnavailable(f"FalkorDB did not start within {self.start_timeout}s: "
                                        f"{self._log_tail()}")
-            elif now - started > 0.5 and self.server_pid() is None:
+            elif now - started > 2.0 and self.server_pid() is None:
                 raise StoreUnavailable(f"FalkorDB exited; see {self.data_dir / LOG_NAME}: "
                                        f"{self._log_tail()}")
             time.sleep(0.02)
