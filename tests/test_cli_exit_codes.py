@@ -129,3 +129,12 @@ def test_parse_since_values():
     assert parse_since("2026-11-22T08:00:00+02:00") == "2026-11-22T06:00:00+00:00"
     with pytest.raises(click.BadParameter):
         parse_since("soon")
+
+
+def test_the_progress_total_is_known_for_json_lines_only(tmp_path):
+    from kg.cli.ingest import known_total
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text('{"id": "a"}\n\n{"id": "b"}\n{"id": "c"}\n')
+    assert known_total([str(docs), str(docs)], remote=False) == 6
+    assert known_total([str(docs)], remote=True) is None
+    assert known_total([str(docs), str(SEED)], remote=False) is None

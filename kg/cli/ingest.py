@@ -30,15 +30,34 @@ def allow_private_option(func):
              "only public addresses are fetched, redirects included).")(func)
 
 
-def _progress_printer():
-    """A rich progress line: documents, entities, relations, errors."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                        console=None, transient=False, disable=not sys.stderr.isatty())
-    task = progress.add_task("starting", total=None)
+def known_total(paths: list[str], *, remote: bool) -> int | None:
+    """How many documents the run will read, where that is cheap to know: only
+    JSON-lines files (one document a line); None for anything else."""
+    if remote or not paths or not all(p.endswith(".jsonl") and Path(p).is_file()
+                                      for p in paths):
+        return None
+    total = 0
+    for path in paths:
+        with open(path, "rb") as handle:
+            total += sum(1 for line in handle if line.strip())
+    return total
+
+
+def _progress_printer(total: int | None = None):
+    """A rich progress line: documents, entities, relations, errors; with a bar and
+    the time left when the number of documents is known."""
+    from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
+    if total:
+        columns[1:1] = [BarColumn(), TextColumn("{task.completed}/{task.total}")]
+        columns.append(TimeRemainingColumn())
+    progress = Progress(*columns, console=None, transient=False,
+                        disable=not sys.stderr.isatty())
+    task = progress.add_task("starting", total=total or None)
 
     def update(report) -> None:
-        progress.update(task, description=(
+        progress.update(task, completed=report.documents, description=(
             f"documents {report.documents}  loaded {report.loaded}  "
             f"unchanged {report.unchanged}  entities {report.entities}  "
             f"relations {report.relations}  errors {report.errors}"))
@@ -85,7 +104,8 @@ def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[s
     if missing:  # a typo is an error, not a quarantined document
         raise click.BadParameter(f"no such file or directory: {', '.join(missing)}",
                                  param_hint="PATH")
-    progress, update = _progress_printer()
+    progress, update = _progress_printer(
+        known_total(paths, remote=bool(urls or arxiv_ids or arxiv_query)))
     params = {"paths": paths, "urls": urls, "arxiv_ids": list(arxiv_ids),
               "arxiv_search": arxiv_query}
     with open_store_from_cli(store_spec, create=True) as store, progress, \
