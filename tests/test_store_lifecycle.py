@@ -309,3 +309,13 @@ def test_a_server_whose_pid_file_was_removed_is_still_stopped(tmp_path):
     (data / "falkordb.pid").unlink()
     store.close()
     assert _gone_process(pid) and not (data / "falkordb.sock").exists()
+
+
+def test_a_deleted_store_directory_does_not_orphan_its_server(tmp_path):
+    import shutil
+    data = tmp_path / "graph"
+    store = EmbeddedStore(data)
+    pid = _server_pid(data)
+    shutil.rmtree(data)  # what a test or benchmark cleaning its temp dir does
+    store.close()
+    assert _gone_process(pid)

@@ -93,7 +93,10 @@ class ServerLock:
         self._fd: int | None = None
 
     def __enter__(self) -> "ServerLock":
-        self._fd = _open(self.path)
+        try:
+            self._fd = _open(self.path)
+        except FileNotFoundError:  # the directory was deleted: nobody else can race us
+            return self
         fcntl.flock(self._fd, fcntl.LOCK_EX)
         return self
 

@@ -80,6 +80,7 @@ class EmbeddedServer:
         self.start_timeout = start_timeout  # for the socket to answer at all
         self.load_timeout = load_timeout    # for a large AOF to load once it answers
         self._lease = Lease(self.data_dir)
+        self._seen_pid: int | None = None  # the server this process used, for shutdown
 
     # -- lifecycle -------------------------------------------------------------
     def ensure_running(self) -> None:
@@ -97,6 +98,7 @@ class EmbeddedServer:
                     self._clean_stale()
                     self._start()
                 self._wait_until_up()
+                self._seen_pid = self.server_pid()
         except BaseException:
             self.release()
             raise
@@ -177,11 +179,12 @@ class EmbeddedServer:
         return self.probe() == "up"
 
     def server_pid(self) -> int | None:
-        """The pid file's pid if it is this directory's live server, else None."""
+        """The pid file's pid if it is this directory's live server, else None (or,
+        with the pid file gone, the server this process saw, if still alive)."""
         try:
             pid = int(self.pid_path.read_text().strip() or 0)
         except (OSError, ValueError):
-            return None
+            pid = self._seen_pid
         return pid if pid and self.is_our_server(pid) else None
 
     def is_our_server(self, pid: int) -> bool:
