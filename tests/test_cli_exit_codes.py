@@ -138,3 +138,13 @@ def test_the_progress_total_is_known_for_json_lines_only(tmp_path):
     assert known_total([str(docs), str(docs)], remote=False) == 6
     assert known_total([str(docs)], remote=True) is None
     assert known_total([str(docs), str(SEED)], remote=False) is None
+
+
+def test_a_command_runs_from_a_thread_other_than_the_main_one(tmp_path):
+    import threading
+    results = []
+    thread = threading.Thread(target=lambda: results.append(
+        _kg("stats", "--store", str(tmp_path / "missing"))))
+    thread.start()
+    thread.join()
+    assert results[0].exit_code == 2 and "no store at" in results[0].output

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import signal
+import threading
 
 import click
 
@@ -29,8 +30,11 @@ COMMAND_MODULES = (
 
 class KgGroup(click.Group):
     def invoke(self, ctx: click.Context):
+        # handlers can only be set from the main thread (an embedding program may
+        # run a command from another; the signals then stay its business)
+        main_thread = threading.current_thread() is threading.main_thread()
         previous = {signum: signal.signal(signum, terminate)
-                    for signum in (signal.SIGTERM, signal.SIGHUP)}
+                    for signum in (signal.SIGTERM, signal.SIGHUP)} if main_thread else {}
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:  # click would make it "Aborted!" and exit 1
