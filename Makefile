@@ -41,4 +41,4 @@ test: install install-system neo4j-test-server
 	$(PYTHON) -m pytest
 
 bench: install neo4j-test-server
-	$(PYTHON) bench/extract.py && $(PYTHON) bench/generalization.py && $(PYTHON) bench/ingest.py && $(PYTHON) bench/load.py && $(PYTHON) bench/query.py && $(PYTHON) bench/http_load.py
+	$(PYTHON) bench/extract.py && $(PYTHON) bench/generalization.py && $(PYTHON) bench/ingest.py && $(PYTHON) bench/load.py && $(PYTHON) bench/query.py && $(PYTHON) bench/http_load.py && $(PYTHON) bench/open_time.py

@@ -79,6 +79,7 @@ def bench_store(name: str, args) -> dict:
                 os.kill(int((store.server.pid_path).read_text()), signal.SIGKILL)
                 proc.wait()
                 store = _reopen(store)
+                running.store, running._stop = store, store.stop_server  # leave it at the end
             elif killed:
                 os.kill(proc.pid, signal.SIGKILL)
             proc.wait()

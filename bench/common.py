@@ -66,8 +66,7 @@ def open_store(name: str, *, heap: str = "2g", tmp_root: str | None = None) -> I
         if name == "embedded":
             from kg.store.embedded.store import EmbeddedStore
             store = EmbeddedStore(tmpdir)
-            pid = store.server._process.pid if store.server._process else \
-                int(store.server.pid_path.read_text().strip())
+            pid = store.server.server_pid()
             running = RunningStore(name, store, pid, tmpdir, time.perf_counter() - t0,
                                    store.stop_server)
         elif name == "neo4j":

@@ -24,7 +24,6 @@ loaded are skipped by content hash).
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -34,6 +33,7 @@ from kg.errors import MlkgError
 from kg.store import GraphStore
 from kg.store.base import utc_now
 from ingest.pipeline import Ingestor, IngestReport
+from ingest.runs import new_run_id, report_fields
 
 JOB = "weekly"
 
@@ -86,7 +86,7 @@ def run_weekly(store: GraphStore, config: WeeklyConfig, client: httpx.Client, *,
     last = store.last_successful_run(JOB)
     since = (last or {}).get("watermark") or (today - timedelta(days=config.first_run_days)).isoformat()
     until = today.isoformat()
-    run_id = f"{JOB}-{utc_now()}-{uuid.uuid4().hex[:8]}"
+    run_id = new_run_id(JOB)
     store.start_run(run_id, JOB, json.dumps({"since": since, "until": until}), utc_now())
     ingestor = Ingestor(store, extractor, workers=workers)
     wanted = set(config.arxiv_categories)
@@ -107,11 +107,7 @@ def run_weekly(store: GraphStore, config: WeeklyConfig, client: httpx.Client, *,
 
 def _finish(store: GraphStore, run_id: str, since: str, until: str, report: IngestReport,
             status: str, error: str | None) -> WeeklyResult:
-    fields = {"status": status, "finished": utc_now(), "since": since,
-              "documents": report.documents, "loaded": report.loaded,
-              "unchanged": report.unchanged, "replaced": report.replaced,
-              "entities": report.entities, "relations": report.relations,
-              "errors": report.errors}
+    fields = report_fields(report) | {"status": status, "finished": utc_now(), "since": since}
     if status == "succeeded":
         fields["watermark"] = until
     if error:

@@ -4,6 +4,7 @@ translated at the boundary with ``raise ... from exc`` so callers catch only the
     MlkgError
     ├── SchemaError          a label, relation type or endpoint pair outside SCHEMA.md
     ├── ConfigError          a bad --store value, a missing credential or setting
+    │   └── StoreNotFound    no embedded store in the directory a reading command named
     ├── StoreError           the database failed
     │   ├── StoreUnavailable the database could not be reached or started
     │   ├── ReadOnlyViolation a write was attempted through a read-only path
@@ -26,6 +27,10 @@ class SchemaError(MlkgError, ValueError):
 
 
 class ConfigError(MlkgError):
+    pass
+
+
+class StoreNotFound(ConfigError):
     pass
 
 

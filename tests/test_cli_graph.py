@@ -27,7 +27,7 @@ def test_query_table_and_bad_parameters(graph_store, store_spec):
     table = _kg("query", "upstream", "-p", "name=functorch", "--store", store_spec)
     assert table.exit_code == 0 and "PyTorch" in table.output and "depth" in table.output
     missing = _kg("query", "upstream", "--store", store_spec)
-    assert missing.exit_code == 1 and "needs parameter(s): name" in missing.output
+    assert missing.exit_code == 2 and "needs parameter(s): name" in missing.output
     malformed = _kg("query", "upstream", "-p", "name", "--store", store_spec)
     assert malformed.exit_code == 2 and "key=value" in malformed.output
 
@@ -47,10 +47,10 @@ def test_cypher_reads_and_refuses_writes(graph_store, store_spec):
     assert json.loads(read.output) == [{"name": "Google"}, {"name": "LinkedIn"},
                                        {"name": "Meta AI"}]
     write = _kg("cypher", "MATCH (n:Library) DETACH DELETE n", "--store", store_spec)
-    assert write.exit_code == 1 and "read-only" in write.output
+    assert write.exit_code == 2 and "read-only" in write.output
     assert graph_store.stats()["labels"]["Library"] == 7
 
 
 def test_bad_store_value_is_a_clear_error():
     result = _kg("stats", "--store", "http://localhost:7474")
-    assert result.exit_code == 1 and "bolt://" in result.output
+    assert result.exit_code == 2 and "bolt://" in result.output

@@ -125,12 +125,12 @@ def test_quarantine_retry_releases_fixed_items(graph_store, store_spec, tmp_path
     issue.write_bytes(b"\xff\xfe broken")
     runner = CliRunner()
     result = runner.invoke(main, ["ingest", str(issue), "--store", store_spec])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # quarantined
     listing = runner.invoke(main, ["quarantine", "list", "--store", store_spec, "--format", "json"])
     assert str(issue) in listing.output
     issue.write_text("# Items\n\n## Kite\n\nKiteML is a toolkit from Acme Labs.\n")
     retry = runner.invoke(main, ["quarantine", "retry", "--store", store_spec])
-    assert "released 1" in retry.output, retry.output
+    assert retry.exit_code == 0 and "released 1" in retry.output, retry.output
     assert graph_store.quarantined() == []
 
 

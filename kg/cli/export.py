@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from kg.cli.options import echo_rows, format_option, handle_errors, open_store_from_cli, store_option
+from kg.cli.options import (InputError, echo_rows, format_option, handle_errors,
+                            open_store_from_cli, store_option)
 
 FORMATS = ("turtle", "jsonld", "graphml", "json")
 
@@ -70,7 +71,7 @@ def analyze(top: int, lineage_of: str | None, dot_path: str | None, store_spec: 
     if lineage_of:
         node = find_node(g, lineage_of)
         if node is None:
-            raise click.ClickException(f"no entity is called {lineage_of!r}")
+            raise InputError(f"no entity is called {lineage_of!r}")
         dot = to_dot(lineage_dag(g, node), highlight=node)
     if fmt == "json":
         click.echo(json.dumps(report | ({"lineage_dot": dot} if dot and not dot_path else {}),

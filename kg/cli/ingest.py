@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import echo_rows, format_option, handle_errors, open_store_from_cli, store_option
+from kg.cli.options import (Partial, echo_rows, format_option, handle_errors,
+                            open_store_from_cli, parse_since, store_option)
 
 USER_AGENT = "mlkg/0.1 (+https://github.com/mlkg/mlkg)"
 
@@ -29,15 +30,34 @@ def allow_private_option(func):
              "only public addresses are fetched, redirects included).")(func)
 
 
-def _progress_printer():
-    """A rich progress line: documents, entities, relations, errors."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                        console=None, transient=False, disable=not sys.stderr.isatty())
-    task = progress.add_task("starting", total=None)
+def known_total(paths: list[str], *, remote: bool) -> int | None:
+    """How many documents the run will read, where that is cheap to know: only
+    JSON-lines files (one document a line); None for anything else."""
+    if remote or not paths or not all(p.endswith(".jsonl") and Path(p).is_file()
+                                      for p in paths):
+        return None
+    total = 0
+    for path in paths:
+        with open(path, "rb") as handle:
+            total += sum(1 for line in handle if line.strip())
+    return total
+
+
+def _progress_printer(total: int | None = None):
+    """A rich progress line: documents, entities, relations, errors; with a bar and
+    the time left when the number of documents is known."""
+    from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
+    if total:
+        columns[1:1] = [BarColumn(), TextColumn("{task.completed}/{task.total}")]
+        columns.append(TimeRemainingColumn())
+    progress = Progress(*columns, console=None, transient=False,
+                        disable=not sys.stderr.isatty())
+    task = progress.add_task("starting", total=total or None)
 
     def update(report) -> None:
-        progress.update(task, description=(
+        progress.update(task, completed=report.documents, description=(
             f"documents {report.documents}  loaded {report.loaded}  "
             f"unchanged {report.unchanged}  entities {report.entities}  "
             f"relations {report.relations}  errors {report.errors}"))
@@ -75,13 +95,23 @@ def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[s
     """Ingest newsletters, feeds, mail, arXiv files or folders (paths or URLs), or
     papers from the arXiv API."""
     from ingest.pipeline import Ingestor
+    from ingest.runs import recorded_run
     if not (sources or inputs or arxiv_ids or arxiv_query):
         raise click.UsageError("give a PATH or URL, --input FILE, --arxiv-id or --arxiv-search")
-    progress, update = _progress_printer()
-    with open_store_from_cli(store_spec) as store, progress:
+    paths = [s for s in sources if not s.startswith(("http://", "https://"))] + list(inputs)
+    urls = [s for s in sources if s.startswith(("http://", "https://"))]
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:  # a typo is an error, not a quarantined document
+        raise click.BadParameter(f"no such file or directory: {', '.join(missing)}",
+                                 param_hint="PATH")
+    progress, update = _progress_printer(
+        known_total(paths, remote=bool(urls or arxiv_ids or arxiv_query)))
+    params = {"paths": paths, "urls": urls, "arxiv_ids": list(arxiv_ids),
+              "arxiv_search": arxiv_query}
+    with open_store_from_cli(store_spec, create=True) as store, progress, \
+            recorded_run(store, "ingest", params) as run:
         ingestor = Ingestor(store, workers=workers, batch_docs=batch_docs, on_progress=update)
-        paths = [s for s in sources if not s.startswith(("http://", "https://"))] + list(inputs)
-        urls = [s for s in sources if s.startswith(("http://", "https://"))]
+        run.report = ingestor.report
         ingestor.ingest_paths(paths)
         if urls or arxiv_ids or arxiv_query:
             from ingest.sources.arxiv_api import ArxivAPI
@@ -95,6 +125,9 @@ def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[s
                     ingestor.ingest_stream(f"arxiv-api:{arxiv_query}",
                                            api.search(arxiv_query, max_results=max_results))
     _summary(ingestor.report)
+    if ingestor.report.errors:
+        raise Partial(f"{ingestor.report.errors} document(s) quarantined "
+                      "(kg quarantine list shows why)")
 
 
 @click.group()
@@ -148,6 +181,8 @@ def quarantine_retry(ids: tuple[str, ...], allow_private: bool, store_spec: str 
                 click.echo(f"{item['id']}: still failing: "
                            f"{ingestor.report.quarantined[-1]['reason']}", err=True)
     click.echo(f"retried {len(items)}, released {fixed}")
+    if fixed < len(items):
+        raise Partial(f"{len(items) - fixed} item(s) still quarantined")
 
 
 
@@ -167,25 +202,27 @@ def weekly(config_path: str, workers: int, allow_private: bool, store_spec: str 
     from ingest.weekly import WeeklyConfig, run_weekly
     with open(config_path, "rb") as handle:
         config = WeeklyConfig.from_dict(tomllib.load(handle))
-    with open_store_from_cli(store_spec or config.store) as store, \
+    with open_store_from_cli(store_spec or config.store, create=True) as store, \
             _http_client(allow_private) as client:
         result = run_weekly(store, config, client, workers=workers)
         _summary(result.report)
         click.echo(f"run {result.run_id}: {result.status} ({result.since} → {result.until})")
         if result.status != "succeeded":
-            raise click.ClickException(f"weekly run failed: {result.error}")
+            raise Partial(f"weekly run failed: {result.error}")
         click.echo(to_markdown(changelog(store, result.since)))
 
 
 @click.command()
-@click.option("--since", required=True, help="ISO date, e.g. 2026-11-22.")
+@click.option("--since", "since_text", required=True,
+              help="ISO date or date-time (2026-11-22), today, yesterday, or 12h / 7d / 2w ago.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True)
 @store_option
 @handle_errors
-def changes(since: str, fmt: str, store_spec: str | None) -> None:
+def changes(since_text: str, fmt: str, store_spec: str | None) -> None:
     """What the graph learned since a date: new entities, new relations, support that grew."""
     from ingest.changes import changelog, to_markdown
+    since = parse_since(since_text)
     with open_store_from_cli(store_spec) as store:
         data = changelog(store, since)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json"
@@ -198,7 +235,7 @@ def changes(since: str, fmt: str, store_spec: str | None) -> None:
 @format_option
 @handle_errors
 def runs(limit: int, store_spec: str | None, fmt: str) -> None:
-    """Recent ingest runs (weekly job records) with their status and counts."""
+    """Recent ingest runs (kg ingest and the weekly job) with their status and counts."""
     with open_store_from_cli(store_spec) as store:
         echo_rows(store.runs(limit), fmt)
 

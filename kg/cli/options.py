@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
 import click
 
-from kg.errors import MlkgError
+from kg.errors import (ConfigError, MlkgError, QueryError, QueryTimeout, ReadOnlyViolation,
+                       SchemaError, SourceError, StoreError)
 
 
 def store_option(func: Callable) -> Callable:
@@ -27,24 +30,117 @@ def format_option(func: Callable) -> Callable:
                         default="table", show_default=True, help="Output format.")(func)
 
 
-def open_store_from_cli(store_spec: str | None):
-    """Open the store, reading Neo4j credentials from the environment."""
-    from kg.store import open_store
+def open_store_from_cli(store_spec: str | None, *, create: bool = False):
+    """Open the store, reading Neo4j credentials from the environment. Only a
+    command that writes documents (``create=True``) makes a new embedded store;
+    the others refuse a directory that holds none (a mistyped ``--store`` must not
+    answer with an empty graph). The default store is announced on stderr."""
+    from kg.store import default_store_path, open_store
+    if store_spec is None:
+        click.echo(f"using the default store at {default_store_path()}", err=True)
     user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
     auth = (user or "neo4j", password) if password else None
-    return open_store(store_spec, neo4j_auth=auth,
+    return open_store(store_spec, neo4j_auth=auth, create=create, linger=store_linger(),
+                      on_create=lambda path: click.echo(f"creating a new store at {path}",
+                                                        err=True),
                       neo4j_database=os.environ.get("NEO4J_DATABASE"))
 
 
+def store_linger() -> float:
+    """``MLKG_STORE_LINGER``: seconds an idle embedded server stays up for the next
+    command (default 0: it stops as the last process leaves)."""
+    raw = os.environ.get("MLKG_STORE_LINGER", "").strip()
+    try:
+        seconds = float(raw) if raw else 0.0
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ConfigError(f"MLKG_STORE_LINGER={raw!r}: give a number of seconds (0 or more)")
+    return seconds
+
+
+# Exit codes, documented in `kg --help`.
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
+EXIT_CODES_HELP = ("Exit codes: 0 all good; 1 the command ran but not everything went "
+                   "through (documents quarantined, a weekly run failed, a store in use "
+                   "not stopped); 2 usage or input error (bad option, missing path, no "
+                   "store at --store, a refused or unknown query, a bad date); 3 the "
+                   "store could not be reached or failed.")
+
+
+class Terminated(SystemExit):
+    """A SIGTERM or SIGHUP, raised where the main thread is, like KeyboardInterrupt."""
+
+
+def terminate(signum, _frame) -> None:
+    raise Terminated(128 + signum)
+
+
+class Partial(click.ClickException):
+    """The command ran, but not everything went through (exit 1)."""
+    exit_code = EXIT_PARTIAL
+
+
+class InputError(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+class StoreFailed(click.ClickException):
+    exit_code = EXIT_STORE
+
+
+def _exit_class(exc: MlkgError) -> type[click.ClickException]:
+    if isinstance(exc, (ReadOnlyViolation, QueryTimeout)):  # the query given was refused
+        return InputError
+    if isinstance(exc, StoreError):
+        return StoreFailed
+    if isinstance(exc, (ConfigError, QueryError, SchemaError, SourceError)):
+        return InputError
+    return Partial
+
+
 def handle_errors(func: Callable) -> Callable:
-    """Turn mlkg's errors into a clear one-line message and exit code 1."""
+    """Turn mlkg's errors into a clear one-line message and its exit code."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except MlkgError as exc:
-            raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+            raise _exit_class(exc)(f"{type(exc).__name__}: {exc}") from exc
     return wrapper
+
+
+_RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
+
+
+def parse_since(value: str, *, now: datetime | None = None) -> str:
+    """A date as the graph's timestamps compare: an ISO date or date-time, or
+    ``today``, ``yesterday``, ``Nh``, ``Nd``, ``Nw`` (hours, days, weeks ago).
+    Anything else is refused rather than matching nothing."""
+    now = now or datetime.now(timezone.utc)
+    text = value.strip().lower()
+    if text in ("today", "yesterday"):
+        return (now.date() - timedelta(days=text == "yesterday")).isoformat()
+    match = _RELATIVE.match(text)
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount),
+                 "w": timedelta(weeks=amount)}[unit]
+        if unit == "h":
+            return (now - delta).astimezone(timezone.utc).isoformat(timespec="seconds")
+        return (now.date() - delta).isoformat()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date: use an ISO date (2026-11-22), a date-time "
+            "(2026-11-22T08:00:00+00:00), today, yesterday, or 12h / 7d / 2w",
+            param_hint="--since") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # a local time, as the user reads a clock
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def echo_rows(rows: list[dict[str, Any]], fmt: str) -> None:

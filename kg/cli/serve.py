@@ -1,9 +1,11 @@
 """``kg serve``: run the HTTP API and web page with uvicorn."""
 from __future__ import annotations
 
+import signal
+
 import click
 
-from kg.cli.options import handle_errors, store_option
+from kg.cli.options import Terminated, handle_errors, open_store_from_cli, store_option
 
 
 @click.command()
@@ -30,10 +32,18 @@ def serve(host: str, port: int, api_keys: tuple[str, ...], public_read: bool,
     settings = Settings.from_env(store=store_spec, public_read=public_read or None)
     if api_keys:
         settings = settings.model_copy(update={"api_keys": settings.api_keys + api_keys})
-    app = create_app(settings)
-    click.echo(f"mlkg API on http://{host}:{port}/ (docs: /docs) over "
-               f"{app.state.service.store.backend} store", err=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    store = open_store_from_cli(settings.store)  # a missing store is an error here too
+    try:
+        app = create_app(settings, store=store)
+        click.echo(f"mlkg API on http://{host}:{port}/ (docs: /docs) over "
+                   f"{store.backend} store", err=True)
+        # uvicorn turns SIGINT/SIGTERM into a graceful shutdown; SIGHUP too, here
+        signal.signal(signal.SIGHUP, lambda *_: signal.raise_signal(signal.SIGTERM))
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
+    except (Terminated, KeyboardInterrupt):  # uvicorn re-raises the signal it handled
+        click.echo("mlkg API stopped", err=True)
+    finally:
+        store.close()  # gives up the lease: the last process on the store stops its server
 
 
 COMMANDS = [serve]

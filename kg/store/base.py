@@ -17,7 +17,8 @@ import queries as named_queries
 from kg.errors import QueryError
 from kg.keys import clean_identifier, normalize_name, storable_text
 from kg.models import GraphBatch
-from kg.schema import Label, RelType, label as check_label, rel_type as check_rel_type
+from kg.schema import INGEST_RUN_LABEL, Label, RelType
+from kg.schema import label as check_label, rel_type as check_rel_type
 from kg.store import provenance as prov
 from kg.store.writes import batch_statements
 
@@ -122,8 +123,10 @@ class GraphStore(abc.ABC):
         return {"labels": labels, "relations": rels, "provenance": extra}
 
     def counts(self) -> tuple[int, int]:
-        """Total nodes and edges (for idempotency checks)."""
-        nodes = self.read("MATCH (n) RETURN count(n) AS c")[0]["c"]
+        """Total nodes and edges (for idempotency checks). IngestRun records are
+        the runs' history, not the graph: every ``kg ingest`` adds one."""
+        nodes = self.read(f"MATCH (n) WHERE NOT n:{INGEST_RUN_LABEL} "
+                          "RETURN count(n) AS c")[0]["c"]
         edges = self.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
         return nodes, edges
 

@@ -40,7 +40,7 @@ def test_public_addresses_pass():
 def test_kg_ingest_refuses_a_loopback_url_unless_allowed(graph_store, store_spec, local_page):
     runner = CliRunner()
     result = runner.invoke(main, ["ingest", local_page.url("/notes.md"), "--store", store_spec])
-    assert result.exit_code == 0 and "quarantined 1" in result.output, result.output
+    assert result.exit_code == 1 and "quarantined 1" in result.output, result.output
     assert local_page.hits == []
     [item] = graph_store.quarantined()
     assert "not a public address" in item["reason"]

@@ -36,7 +36,7 @@ def test_retry_never_follows_a_requests_origin(graph_store, store_spec, listener
     assert r.status_code == 200 and r.json()["errors"] == 3, r.text
     before = dump(graph_store)
     result = CliRunner().invoke(main, ["quarantine", "retry", "--store", store_spec])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # all three still quarantined
     assert "released 0" in result.output and "nothing to retry from" in result.output
     assert listener.hits == []
     after = dump(graph_store)
@@ -47,10 +47,10 @@ def test_retry_rereads_what_the_operator_ingested(graph_store, store_spec, tmp_p
     docs = tmp_path / "docs.jsonl"
     docs.write_text('{"id": "b", "text": \n')
     runner = CliRunner()
-    assert runner.invoke(main, ["ingest", str(docs), "--store", store_spec]).exit_code == 0
+    assert runner.invoke(main, ["ingest", str(docs), "--store", store_spec]).exit_code == 1
     [item] = graph_store.quarantined()
     assert item["refetch"] == str(docs)
     docs.write_text('{"id": "b", "kind": "newsletter", "text": "Flyte is a tool from Lyft."}\n')
     retry = runner.invoke(main, ["quarantine", "retry", "--store", store_spec])
-    assert "released 1" in retry.output, retry.output
+    assert retry.exit_code == 0 and "released 1" in retry.output, retry.output
     assert graph_store.read("MATCH (s:Source {id: 'b'}) RETURN s.status AS s") == [{"s": "done"}]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +18,7 @@ from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, StoreError
                        StoreUnavailable)
 from kg.store.base import GraphStore
 from kg.store.embedded import dialect
-from kg.store.embedded.server import EmbeddedServer
+from kg.store.embedded.server import LIVE_CHECK_S, LIVE_TAIL_BYTES, EmbeddedServer
 
 GRAPH_NAME = "mlkg"
 INGEST_LOCK_NAME = "ingest.lock"
@@ -32,8 +33,12 @@ class EmbeddedStore(GraphStore):
     backend = "embedded"
     fragments = dialect.FRAGMENTS
 
-    def __init__(self, data_dir: str | os.PathLike, *, graph: str = GRAPH_NAME):
-        self.server = EmbeddedServer(data_dir)
+    def __init__(self, data_dir: str | os.PathLike, *, graph: str = GRAPH_NAME,
+                 linger: float = 0.0):
+        """``linger``: seconds the server stays up once nobody uses it (0: stops as
+        the last process leaves)."""
+        self.server = EmbeddedServer(data_dir, linger=linger)
+        self._compact_checked = time.monotonic()
         self.server.ensure_running()
         try:
             # No socket timeout: a long batched write must not be cut off by the client.
@@ -43,34 +48,61 @@ class EmbeddedStore(GraphStore):
             # set on every connect: a server started by another process is reused
             self._db.connection.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY",
                                                 QUERY_MEMORY_BYTES)
+            self.ensure_schema()
         except redis.exceptions.RedisError as exc:
+            self.server.release()
             raise StoreUnavailable(f"cannot connect to FalkorDB: {exc}") from exc
-        self.ensure_schema()
+        except BaseException:
+            self.server.release()
+            raise
 
     # -- primitives ----------------------------------------------------------------
     def ensure_schema(self) -> None:
+        """Create what is missing. FalkorDB logs each constraint twice in the AOF and
+        replaying them logs them again (with a CRITICAL "Constraint already exists"
+        line per copy), so a store whose schema was just created has its AOF
+        rewritten at once: from then on the schema lives in the snapshot."""
         self._graph.query("RETURN 1")  # creates the graph key on a fresh store
         existing = self._existing_indexes()
+        created = False
         for lab, prop in dialect.RANGE_INDEXES:
             if (lab, prop, "RANGE") not in existing:
                 self._graph.create_node_range_index(lab, prop)
+                created = True
         lab, props = dialect.FULLTEXT
         if not all((lab, p, "FULLTEXT") in existing for p in props):
             self._graph.create_node_fulltext_index(lab, *props)
+            created = True
         have = {(c["label"], tuple(c["properties"])) for c in self._constraints()}
         for lab, prop in dialect.UNIQUE:
             if (lab, (prop,)) not in have:
+                created = True
                 try:
                     self._graph.create_node_unique_constraint(lab, prop)
                 except redis.exceptions.ResponseError as exc:
                     if "already exists" not in str(exc):
                         raise StoreError(f"constraint {lab}.{prop}: {exc}") from exc
+        if created:
+            self._wait_for_constraints()
+            self.server.compact()
+
+    def _wait_for_constraints(self, timeout: float = 30.0) -> None:
+        """Constraints are built in the background; the snapshot must hold them built."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(c.get("status") == "OPERATIONAL" for c in self._constraints()):
+                return
+            time.sleep(0.01)
 
     def write(self, query: str, params: dict | None = None) -> None:
         try:
             self._graph.query(query, params)
         except redis.exceptions.RedisError as exc:
             raise StoreError(f"FalkorDB write failed: {exc}") from exc
+        now = time.monotonic()
+        if now - self._compact_checked > LIVE_CHECK_S:  # bound the AOF tail
+            self._compact_checked = now
+            self.server.compact(LIVE_TAIL_BYTES, wait=False)
 
     def read(self, query: str, params: dict | None = None, *,
              timeout: float | None = None) -> list[dict[str, Any]]:
@@ -82,10 +114,13 @@ class EmbeddedStore(GraphStore):
         return self._ro(query, params, timeout, limit)
 
     def close(self) -> None:
+        """Close the connection and give up this process's lease on the server (the
+        last process to leave stops it). Safe to call twice."""
         try:
             self._db.connection.close()
         except Exception:  # closing must never mask the caller's error
             pass
+        self.server.release()
 
     def fulltext_query(self, text: str) -> str:
         return dialect.fulltext_query(text)
@@ -101,9 +136,8 @@ class EmbeddedStore(GraphStore):
             os.close(fd)
 
     def stop_server(self) -> None:
-        """Stop the server if this process started it (tests, `kg` exit)."""
+        """Leave the store: the server stops if no other process holds it."""
         self.close()
-        self.server.stop()
 
     # -- internals -----------------------------------------------------------------
     def _refuse_by_plan(self, query: str, params: dict) -> None:

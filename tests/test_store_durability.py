@@ -1,0 +1,101 @@
+"""The embedded store's append-only file: an RDB snapshot plus a short tail, so a
+store reopens by loading a snapshot rather than replaying its history; the schema
+is created once and quietly (no CRITICAL "Constraint already exists" on reopen).
+Against the real FalkorDB server."""
+from __future__ import annotations
+
+import time
+
+from kg.models import Entity, GraphBatch, SourceDoc
+from kg.schema import Label
+from kg.store.embedded.server import COMPACT_TAIL_BYTES
+from kg.store.embedded.store import EmbeddedStore
+
+
+def _tail_bytes(data) -> int:
+    return sum(p.stat().st_size for p in (data / "appendonlydir").glob("*.incr.aof"))
+
+
+def _base_bytes(data) -> int:
+    return sum(p.stat().st_size for p in (data / "appendonlydir").glob("*.base.rdb"))
+
+
+def test_the_server_runs_with_aof_rdb_preamble_and_automatic_rewrite(tmp_path):
+    store = EmbeddedStore(tmp_path / "graph")
+    try:
+        config = store._db.connection.config_get("*")
+    finally:
+        store.close()
+    assert config["appendonly"] == "yes" and config["appendfsync"] == "everysec"
+    assert config["aof-use-rdb-preamble"] == "yes"
+    assert config["auto-aof-rewrite-percentage"] == "100"
+    assert int(config["auto-aof-rewrite-min-size"]) == 4 * 1024 * 1024
+    assert config["save"] == ""
+
+
+def test_schema_creation_is_idempotent_quiet_and_in_the_snapshot(tmp_path):
+    data = tmp_path / "graph"
+    for _ in range(3):
+        store = EmbeddedStore(data)
+        constraints = store._constraints()
+        store.close()
+    assert len(constraints) == 8 and {c["status"] for c in constraints} == {"OPERATIONAL"}
+    log = (data / "falkordb.log").read_text()
+    assert "CRITICAL" not in log and "already exists" not in log
+    tails = b"".join(p.read_bytes() for p in (data / "appendonlydir").glob("*.incr.aof"))
+    assert b"GRAPH.CONSTRAINT" not in tails and b"CREATE INDEX" not in tails
+
+
+def _batch(start: int, count: int) -> GraphBatch:
+    return GraphBatch(
+        sources=[SourceDoc(f"doc-{i}", "newsletter", None, None, f"h{i}")
+                 for i in range(start, start + count)],
+        entities=[Entity(Label.LIBRARY, f"Library {i}", aliases=[f"lib{i}"])
+                  for i in range(start, start + count)])
+
+
+def test_a_long_tail_is_compacted_when_the_last_process_leaves(tmp_path):
+    data = tmp_path / "graph"
+    store = EmbeddedStore(data)
+    for start in range(0, 6000, 1000):
+        store.upsert(_batch(start, 1000))
+    assert _tail_bytes(data) > COMPACT_TAIL_BYTES  # a history of logged queries
+    nodes = store.counts()
+    store.close()
+    assert _tail_bytes(data) < 4096 and _base_bytes(data) > 100_000  # now a snapshot
+    started = time.perf_counter()
+    store = EmbeddedStore(data)
+    try:
+        assert time.perf_counter() - started < 2.0
+        assert store.counts() == nodes
+        assert store.run_query("search", {"q": "Library 5999"})[0]["name"] == "Library 5999"
+    finally:
+        store.close()
+
+
+def test_a_short_tail_is_left_alone(tmp_path):
+    data = tmp_path / "graph"
+    store = EmbeddedStore(data)
+    store.upsert(_batch(0, 10))
+    tail = _tail_bytes(data)
+    store.close()
+    assert 0 < tail <= COMPACT_TAIL_BYTES and _tail_bytes(data) == tail
+
+
+def test_a_writer_keeps_the_tail_bounded_while_the_store_stays_open(tmp_path, monkeypatch):
+    import kg.store.embedded.store as embedded
+    monkeypatch.setattr(embedded, "LIVE_CHECK_S", 0.0)
+    monkeypatch.setattr(embedded, "LIVE_TAIL_BYTES", 64 * 1024)
+    data = tmp_path / "graph"
+    store = EmbeddedStore(data)
+    try:
+        for start in range(0, 3000, 500):
+            store.upsert(_batch(start, 500))
+        deadline = time.monotonic() + 30
+        while _base_bytes(data) < 100_000 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the rewrite runs in the background
+        # rewritten while the store is open (otherwise the snapshot stays the schema's
+        # ~1.4 KB until the last process leaves)
+        assert _base_bytes(data) > 100_000
+    finally:
+        store.close()
