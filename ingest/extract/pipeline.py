@@ -26,6 +26,7 @@ from kg.models import Document, Entity, EntityRef, Evidence, Relation
 from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
 from ingest.extract.components.base import state, titleish
 from ingest.extract.markup import LinkSpan, clean
+from ingest.extract.lexicon import install_word_flag
 from ingest.extract.tokenizer import make_tokenizer
 from ingest.resolve import Resolver
 
@@ -51,6 +52,7 @@ def build_pipeline(catalog_dir: str | None = None, learned: bool = True,
     the pipeline is the rule-based one (catalog, cues, gap patterns)."""
     nlp = spacy.blank("en")
     nlp.tokenizer = make_tokenizer(nlp)
+    install_word_flag(nlp)      # the recogniser reads it; it runs on this vocabulary
     nlp.max_length = MAX_CHARS + 10_000
     nlp.add_pipe("mlkg_sentences_v1")
     models = Path(models_dir) if models_dir else MODELS_DIR

@@ -180,6 +180,7 @@ class NameFinder:
         self._from_lists(doc, found, taken)
         self._people(doc, found, taken, kind)
         self._et_al(doc, found, taken)
+        self._lowercase_is_a(doc, found, taken, kind)
         self._tags(doc, info, found, taken)
         catalog_cover = [False] * n
         for m in found:
@@ -499,6 +500,32 @@ class NameFinder:
             for x in range(s, e):
                 taken[x] = True
 
+    def _lowercase_is_a(self, doc, found, taken, kind):
+        """A lower-case name that opens a sentence or line and that the text then types
+        ("xformers is a library for …", "marble is a toolkit …"): lower-case words are
+        not names by shape, and the recogniser, which reads the English-word flag,
+        passes over ordinary words; the explicit "is a <head noun>" cue decides."""
+        texts = state(doc).texts
+        starts = state(doc).starts
+        verbs = []
+        for verb in ("is", "are"):              # list.index scans in C
+            k = 0
+            try:
+                while True:
+                    k = texts.index(verb, k + 1, len(texts) - 1)
+                    verbs.append(k)
+            except ValueError:
+                pass
+        for i in sorted(k - 1 for k in verbs):
+            t = texts[i]
+            if not (starts[i] and t[:1].islower() and not taken[i] and _LOWER_NAME.fullmatch(t)
+                    and t not in self.stop):
+                continue
+            label, cue_id = self.cue(doc, i, i + 1, kind)
+            if label in {"Library", "Dataset", "Architecture"} and cue_id == "is-a":
+                found.append(Mention(i, i + 1, label, "cue", name=t, props={"cue": cue_id}, confidence=0.75))
+                taken[i] = True
+
     def _bibtex(self, doc, k, end):
         """'Last, First and Last, First and …' → [(s, e, 'Person', 'First Last')], else None."""
         texts = state(doc).texts
@@ -554,6 +581,7 @@ _ARTIFACT_FROM = re.compile(r"\b(?:library|toolkit|framework|package|tool|model|
 
 
 _MARKUP = {"*", "**", "_", "__"}
+_LOWER_NAME = re.compile(r"[a-z][a-z0-9]*(?:[._-][a-z0-9]+)*")
 
 
 def _person_token(tok) -> bool:

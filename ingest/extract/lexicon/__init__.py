@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 WORDS_PATH = Path(__file__).with_name("english_words.txt")
+ENGLISH_WORD_FLAG = "FLAG19"    # the lexeme flag the recogniser's embedding reads (ner.cfg)
 _PARTS = re.compile(r"[A-Za-z]+")
 _PLAIN = re.compile(r"[A-Za-z]+(?:[\s\-/][A-Za-z]+)*")
 
@@ -29,3 +30,22 @@ def is_ordinary_english(name: str) -> bool:
     parts = _PARTS.findall(name)
     words = english_words()
     return bool(parts) and _PLAIN.fullmatch(name.strip()) is not None and all(p.lower() in words for p in parts)
+
+
+def install_word_flag(nlp):
+    """Set ``ENGLISH_WORD_FLAG`` on every lexeme of ``nlp``'s vocabulary, now and for
+    lexemes made later: the recogniser embeds it beside the word's shape and affixes,
+    so an unseen lower-case name ("sistvaixpy") reads differently from a word. Registered
+    as the ``mlkg.english_word_flag.v1`` creation callback (ner.cfg) and installed on the
+    extraction pipeline, whose vocabulary the recogniser runs on. Returns ``nlp``."""
+    from spacy import attrs
+    flag = getattr(attrs, ENGLISH_WORD_FLAG)
+    words = english_words()
+
+    def is_word(text: str) -> bool:
+        return text.lower() in words
+
+    nlp.vocab.lex_attr_getters[flag] = is_word
+    for lexeme in nlp.vocab:         # made before the getter: special cases, stop words
+        lexeme.set_flag(flag, is_word(lexeme.orth_))
+    return nlp

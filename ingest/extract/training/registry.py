@@ -23,6 +23,12 @@ def create_tokenizer() -> Callable[[Language], object]:
     return make_tokenizer
 
 
+@spacy.registry.callbacks("mlkg.english_word_flag.v1")
+def create_english_word_flag() -> Callable[[Language], Language]:
+    from ingest.extract.lexicon import install_word_flag
+    return install_word_flag
+
+
 @lru_cache(maxsize=4)
 def _cached(annotations_dir: str, corpus_dir: str) -> tuple[PreparedDoc, ...]:
     return tuple(load_prepared(Path(annotations_dir), Path(corpus_dir), splits=("train",)))
