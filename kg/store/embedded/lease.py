@@ -106,12 +106,9 @@ class ServerLock:
             self._fd = None
 
 
-def nobody_holds(data_dir: Path) -> bool:
-    """No process holds a lease (for ``kg store stop``): probes with a fresh
-    descriptor and lets go at once."""
-    path = data_dir / CLIENTS_LOCK
-    if not path.exists():
-        return True
+def lock_is_free(path: Path) -> bool:
+    """Whether nobody holds a lock on ``path`` (the file is made if missing): probes
+    with a fresh descriptor and lets go at once."""
     fd = _open(path)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -120,6 +117,12 @@ def nobody_holds(data_dir: Path) -> bool:
         return False
     finally:
         os.close(fd)
+
+
+def nobody_holds(data_dir: Path) -> bool:
+    """No process holds a lease (for ``kg store stop``)."""
+    path = data_dir / CLIENTS_LOCK
+    return not path.exists() or lock_is_free(path)
 
 
 def holders(data_dir: Path) -> list[int] | None:

@@ -20,20 +20,13 @@ import sys
 import time
 from pathlib import Path
 
-from kg.store.embedded.lease import CLIENTS_LOCK, ServerLock
+from kg.store.embedded.lease import CLIENTS_LOCK, ServerLock, lock_is_free
 
 LINGER_LOCK = "linger.lock"
 
 
 def watcher_running(data_dir: Path) -> bool:
-    fd = os.open(data_dir / LINGER_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
+    return not lock_is_free(data_dir / LINGER_LOCK)
 
 
 def start_watcher(data_dir: Path, seconds: float) -> None:
