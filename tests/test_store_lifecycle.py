@@ -319,3 +319,50 @@ def test_a_deleted_store_directory_does_not_orphan_its_server(tmp_path):
     shutil.rmtree(data)  # what a test or benchmark cleaning its temp dir does
     store.close()
     assert _gone_process(pid)
+
+
+def test_a_client_outlives_the_death_of_its_server(tmp_path):
+    """kill -9 of the database server under a long-running client (what `kg serve` is):
+    the next read and write start it again from its data and go through (issue 8)."""
+    data = tmp_path / "graph"
+    store = EmbeddedStore(data)
+    try:
+        store.write("MERGE (:Library {key: 'pytorch', name: 'PyTorch'})")
+        time.sleep(1.5)                      # past appendfsync everysec
+        pid = _server_pid(data)
+        os.kill(pid, signal.SIGKILL)
+        assert _gone_process(pid)
+        rows = store.read("MATCH (n:Library {key: 'pytorch'}) RETURN n.name AS name")
+        assert rows == [{"name": "PyTorch"}]
+        assert _server_pid(data) != pid      # a new server, from the same data
+        os.kill(_server_pid(data), signal.SIGKILL)
+        store.write("MERGE (:Library {key: 'jax', name: 'JAX'})")
+        assert store.read("MATCH (n:Library) RETURN count(n) AS n") == [{"n": 2}]
+    finally:
+        store.close()
+
+
+def test_kg_serve_recovers_by_itself_when_its_database_server_dies(tmp_path):
+    data = tmp_path / "graph"
+    EmbeddedStore(data).close()          # a store to serve
+    port = _free_port()
+    serve = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(data),
+                              "--port", str(port), "--log-level", "warning"], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_healthy(base + "/healthz", serve)
+        pid = _server_pid(data)
+        os.kill(pid, signal.SIGKILL)
+        assert _gone_process(pid)
+        r = httpx.get(base + "/healthz", timeout=60)
+        assert r.status_code == 200, r.text   # started again, not 503 for good
+        assert _server_pid(data) != pid
+        assert httpx.get(base + "/lineage/implementations", params={"name": "MLP-Mixer"},
+                         timeout=60).status_code in (200, 404)
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=60) == 0
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()

@@ -39,22 +39,35 @@ class EmbeddedStore(GraphStore):
         the last process leaves)."""
         self.server = EmbeddedServer(data_dir, linger=linger)
         self._compact_checked = time.monotonic()
+        self._graph_name = graph
         self.server.ensure_running()
         try:
-            # No socket timeout: a long batched write must not be cut off by the client.
-            self._db = FalkorDB(unix_socket_path=str(self.server.socket_path),
-                                socket_timeout=None)
-            self._graph = self._db.select_graph(graph)
-            # set on every connect: a server started by another process is reused
-            self._db.connection.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY",
-                                                QUERY_MEMORY_BYTES)
-            self.ensure_schema()
+            self._connect()
         except redis.exceptions.RedisError as exc:
             self.server.release()
             raise StoreUnavailable(f"cannot connect to FalkorDB: {exc}") from exc
         except BaseException:
             self.server.release()
             raise
+
+    def _connect(self) -> None:
+        # No socket timeout: a long batched write must not be cut off by the client.
+        self._db = FalkorDB(unix_socket_path=str(self.server.socket_path), socket_timeout=None)
+        self._graph = self._db.select_graph(self._graph_name)
+        # set on every connect: a server started by another process is reused
+        self._db.connection.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY",
+                                            QUERY_MEMORY_BYTES)
+        self.ensure_schema()
+
+    def _revive(self, exc: redis.exceptions.ConnectionError) -> None:
+        """The server went away under a live client (killed, out of memory): start it
+        again from its data directory — what it acknowledged is in the append-only
+        file — and reconnect, so a long-running ``kg serve`` recovers by itself."""
+        try:
+            self.server.ensure_running()
+            self._connect()
+        except (redis.exceptions.RedisError, StoreError) as again:
+            raise StoreUnavailable(f"FalkorDB is gone and did not come back: {again}") from exc
 
     # -- primitives ----------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -96,7 +109,11 @@ class EmbeddedStore(GraphStore):
 
     def write(self, query: str, params: dict | None = None) -> None:
         try:
-            self._graph.query(query, params)
+            try:
+                self._graph.query(query, params)
+            except redis.exceptions.ConnectionError as exc:
+                self._revive(exc)                # writes are MERGEs: once more is safe
+                self._graph.query(query, params)
         except redis.exceptions.RedisError as exc:
             raise StoreError(f"FalkorDB write failed: {exc}") from exc
         now = time.monotonic()
@@ -143,7 +160,11 @@ class EmbeddedStore(GraphStore):
     def _refuse_by_plan(self, query: str, params: dict) -> None:
         """GRAPH.EXPLAIN plans without running; its operators pass ``plan_refusal``."""
         try:
-            plan = self._graph.explain(query, params)
+            try:
+                plan = self._graph.explain(query, params)
+            except redis.exceptions.ConnectionError as exc:
+                self._revive(exc)
+                plan = self._graph.explain(query, params)
         except redis.exceptions.RedisError as exc:
             raise _translate(exc, None) from exc
         reason = dialect.plan_refusal(plan.structured_plan)
@@ -153,9 +174,13 @@ class EmbeddedStore(GraphStore):
     def _ro(self, query: str, params: dict | None, timeout: float | None,
             limit: int | None) -> list[dict[str, Any]]:
         """GRAPH.RO_QUERY: FalkorDB itself refuses any write in it."""
+        ms = int(timeout * 1000) if timeout else None
         try:
-            result = self._graph.ro_query(
-                query, params, timeout=int(timeout * 1000) if timeout else None)
+            try:
+                result = self._graph.ro_query(query, params, timeout=ms)
+            except redis.exceptions.ConnectionError as exc:
+                self._revive(exc)
+                result = self._graph.ro_query(query, params, timeout=ms)
         except redis.exceptions.RedisError as exc:
             raise _translate(exc, timeout) from exc
         columns = [c[1] if isinstance(c, (list, tuple)) else c for c in result.header]
