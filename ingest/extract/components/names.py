@@ -423,15 +423,7 @@ class NameFinder:
         'by Last, First and Last, First', and a name list right after a linked paper."""
         texts = state(doc).texts
         n = len(texts)
-        triggers = []
-        for word in ("by", "By", "BY"):     # list.index scans in C; order is sorted below
-            i = -1
-            try:
-                while True:
-                    i = texts.index(word, i + 1, n - 2)
-                    triggers.append(i + 1)
-            except ValueError:
-                pass
+        triggers = [i + 1 for i in _positions(texts, ("by", "By", "BY"), 0, n - 2)]
         if kind in {"docs", "list"}:
             for m in found:
                 if m.source == "link" and m.label == "Paper" and m.end < n and texts[m.end] not in {"by", "(", ","}:
@@ -474,13 +466,7 @@ class NameFinder:
         (the first author), one to three name words; a catalog name that is not a person
         ("CMU et al.") is left to the catalog."""
         texts = state(doc).texts
-        n = len(texts)
-        i = 0
-        while True:
-            try:
-                i = texts.index("et", i + 1, n - 1)     # list.index scans in C
-            except ValueError:
-                return
+        for i in _positions(texts, ("et",), 1, len(texts) - 1):
             if texts[i + 1] not in {"al", "al."}:
                 continue
             e = i
@@ -507,16 +493,7 @@ class NameFinder:
         passes over ordinary words; the explicit "is a <head noun>" cue decides."""
         texts = state(doc).texts
         starts = state(doc).starts
-        verbs = []
-        for verb in ("is", "are"):              # list.index scans in C
-            k = 0
-            try:
-                while True:
-                    k = texts.index(verb, k + 1, len(texts) - 1)
-                    verbs.append(k)
-            except ValueError:
-                pass
-        for i in sorted(k - 1 for k in verbs):
+        for i in (k - 1 for k in _positions(texts, ("is", "are"), 1, len(texts) - 1)):
             t = texts[i]
             if not (starts[i] and t[:1].islower() and not taken[i] and _LOWER_NAME.fullmatch(t)
                     and t not in self.stop):
@@ -578,6 +555,21 @@ _PREV_FROM = re.compile(r"\(\s*from\s+(?:the\s+)?$")
 _PREV_BY = re.compile(r"\b(?:from|by)\s+(?:the\s+)?$")
 _ARTIFACT_FROM = re.compile(r"\b(?:library|toolkit|framework|package|tool|model|models|dataset|benchmark|"
                             r"platform|engine|system)\s+(?:from|by|developed by|released by|built by)\s+(?:the\s+)?$")
+
+
+def _positions(texts: list[str], words, start: int, stop: int) -> list[int]:
+    """Sorted indices in ``texts[start:stop]`` of any of ``words`` (list.index scans
+    in C: these passes look for a few rare tokens in every document)."""
+    found = []
+    for word in words:
+        i = start - 1
+        try:
+            while True:
+                i = texts.index(word, i + 1, stop)
+                found.append(i)
+        except ValueError:
+            pass
+    return sorted(found)
 
 
 _MARKUP = {"*", "**", "_", "__"}
