@@ -43,7 +43,7 @@ def _reopen(store):
     """A new client (and server, from the append-only file) after the server died."""
     from kg.store.embedded.store import EmbeddedStore
     store.close()
-    while store.server.socket_path.exists() and store.server._ping():
+    while store.server.socket_path.exists() and store.server.probe() == "up":
         time.sleep(0.05)
     return EmbeddedStore(store.server.data_dir)
 

@@ -87,8 +87,9 @@ class EmbeddedServer:
         """Hold a lease, then reuse the directory's live server or start one."""
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         _owner_only(self.data_dir)
+        if not self._lease.held:   # again after the server died: registered already
+            atexit.register(self.release)
         self._lease.acquire()
-        atexit.register(self.release)
         try:
             with ServerLock(self.data_dir):
                 state = self.probe()
@@ -174,9 +175,6 @@ class EmbeddedServer:
             return "down"
         finally:
             client.close()
-
-    def _ping(self) -> bool:
-        return self.probe() == "up"
 
     def server_pid(self) -> int | None:
         """The pid file's pid if it is this directory's live server, else None (or,

@@ -59,15 +59,21 @@ class EmbeddedStore(GraphStore):
                                             QUERY_MEMORY_BYTES)
         self.ensure_schema()
 
-    def _revive(self, exc: redis.exceptions.ConnectionError) -> None:
-        """The server went away under a live client (killed, out of memory): start it
-        again from its data directory — what it acknowledged is in the append-only
-        file — and reconnect, so a long-running ``kg serve`` recovers by itself."""
+    def _call(self, method: str, *args, **kwargs):
+        """``self._graph.<method>(…)``; if the server went away under this live client
+        (killed, out of memory), start it again from its data directory — what it
+        acknowledged is in the append-only file — reconnect and call once more, so a
+        long-running ``kg serve`` recovers by itself. (Writes are MERGEs: a second
+        run is safe.)"""
         try:
-            self.server.ensure_running()
-            self._connect()
-        except (redis.exceptions.RedisError, StoreError) as again:
-            raise StoreUnavailable(f"FalkorDB is gone and did not come back: {again}") from exc
+            return getattr(self._graph, method)(*args, **kwargs)
+        except redis.exceptions.ConnectionError as exc:
+            try:
+                self.server.ensure_running()
+                self._connect()
+            except (redis.exceptions.RedisError, StoreError) as again:
+                raise StoreUnavailable(f"FalkorDB is gone and did not come back: {again}") from exc
+        return getattr(self._graph, method)(*args, **kwargs)
 
     # -- primitives ----------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -109,11 +115,7 @@ class EmbeddedStore(GraphStore):
 
     def write(self, query: str, params: dict | None = None) -> None:
         try:
-            try:
-                self._graph.query(query, params)
-            except redis.exceptions.ConnectionError as exc:
-                self._revive(exc)                # writes are MERGEs: once more is safe
-                self._graph.query(query, params)
+            self._call("query", query, params)
         except redis.exceptions.RedisError as exc:
             raise StoreError(f"FalkorDB write failed: {exc}") from exc
         now = time.monotonic()
@@ -160,11 +162,7 @@ class EmbeddedStore(GraphStore):
     def _refuse_by_plan(self, query: str, params: dict) -> None:
         """GRAPH.EXPLAIN plans without running; its operators pass ``plan_refusal``."""
         try:
-            try:
-                plan = self._graph.explain(query, params)
-            except redis.exceptions.ConnectionError as exc:
-                self._revive(exc)
-                plan = self._graph.explain(query, params)
+            plan = self._call("explain", query, params)
         except redis.exceptions.RedisError as exc:
             raise _translate(exc, None) from exc
         reason = dialect.plan_refusal(plan.structured_plan)
@@ -174,13 +172,9 @@ class EmbeddedStore(GraphStore):
     def _ro(self, query: str, params: dict | None, timeout: float | None,
             limit: int | None) -> list[dict[str, Any]]:
         """GRAPH.RO_QUERY: FalkorDB itself refuses any write in it."""
-        ms = int(timeout * 1000) if timeout else None
         try:
-            try:
-                result = self._graph.ro_query(query, params, timeout=ms)
-            except redis.exceptions.ConnectionError as exc:
-                self._revive(exc)
-                result = self._graph.ro_query(query, params, timeout=ms)
+            result = self._call("ro_query", query, params,
+                                timeout=int(timeout * 1000) if timeout else None)
         except redis.exceptions.RedisError as exc:
             raise _translate(exc, timeout) from exc
         columns = [c[1] if isinstance(c, (list, tuple)) else c for c in result.header]
