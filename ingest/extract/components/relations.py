@@ -447,16 +447,15 @@ class RelationFinder:
                 j, best = k, p.end
         if j < 0:
             return False
-        gap = text_of(doc)[doc[ms[j].end - 1].idx + len(doc[ms[j].end - 1].text):doc[ms[i].start].idx]
+        gap = _gap(doc, ms, j, i)
         return ms[j].label == "Person" and _AUTHOR_COMMA.match(gap) is not None
 
     def _chain(self, doc, ms, order, k, label, step):
         """Indices in ``order`` coordinated with order[k] ("A, B and C"), walking by ``step``."""
         out = []
-        text = text_of(doc)
         while 0 <= k + step < len(order):
             a, b = (order[k], order[k + step]) if step > 0 else (order[k + step], order[k])
-            gap = text[doc[ms[a].end - 1].idx + len(doc[ms[a].end - 1].text):doc[ms[b].start].idx]
+            gap = _gap(doc, ms, a, b)
             if ms[order[k + step]].label != label or not self.dc["author_gap"].match(gap):
                 break
             k += step
@@ -498,18 +497,14 @@ class RelationFinder:
     def _et_al_authors(self, doc, ms, order, k):
         """The first author named next to a paper: "from Bordes *et al.*: [Title]" or
         "Title (Vaswani et al., 2017)" — a person the names stage found by "et al."."""
-        text = text_of(doc)
-
-        def gap(a, b):
-            return text[doc[ms[a].end - 1].idx + len(doc[ms[a].end - 1].text):doc[ms[b].start].idx]
         out = []
         if k > 0:
             prev = order[k - 1]
-            if ms[prev].props.get("cue") == "et-al" and self.dc["et_al_then_paper"].match(gap(prev, order[k])):
+            if ms[prev].props.get("cue") == "et-al" and self.dc["et_al_then_paper"].match(_gap(doc, ms, prev, order[k])):
                 out.append(prev)
         if k + 1 < len(order):
             nxt = order[k + 1]
-            if ms[nxt].props.get("cue") == "et-al" and self.dc["paper_then_et_al"].match(gap(order[k], nxt)):
+            if ms[nxt].props.get("cue") == "et-al" and self.dc["paper_then_et_al"].match(_gap(doc, ms, order[k], nxt)):
                 out.append(nxt)
         return out
 
@@ -524,7 +519,7 @@ class RelationFinder:
         s0 = sent_of(doc, ms[i].start).start
         if ms[prev].start < s0:
             return []
-        gap = text_of(doc)[doc[ms[prev].end - 1].idx + len(doc[ms[prev].end - 1].text):doc[ms[i].start].idx]
+        gap = _gap(doc, ms, prev, i)
         if len(gap) > 60 or _STOP.search(gap):
             return []
         return [prev] + self._chain(doc, ms, order, k - 1, ms[prev].label, -1)
@@ -547,6 +542,12 @@ class RelationFinder:
             for h in list(hits):
                 if h.type == "TRAINED_ON" and h.head == y:
                     h.head = x
+
+
+def _gap(doc, ms, a: int, b: int) -> str:
+    """The text between the end of mention ``a`` and the start of mention ``b``."""
+    last = doc[ms[a].end - 1]
+    return text_of(doc)[last.idx + len(last.text):doc[ms[b].start].idx]
 
 
 @Language.factory("mlkg_relations_v1", default_config={})
