@@ -15,7 +15,8 @@ sources no training run reads) and the dev files:
   5. with --dev-slice: the same first table on the training split's dev slice (the
      documents the NER checkpoint was selected on and never trained on; the relation
      model's final refit does include them) — the place to
-     compare combination policies (learned_names.py), so the held-out split stays unseen.
+     compare combination policies (learned_names.py), so the held-out split stays unseen;
+     and the name-substitution probe on the dev slice, by entity type and name shape.
 
   python bench/generalization.py [--corpus ../shared/corpus/training] [--curve]
 """
@@ -136,7 +137,23 @@ def substitute(gold_path: Path, out: Path) -> dict[str, dict[str, str]]:
     return invented
 
 
-def probe(gold_path: Path, extractor: Extractor, tmp: Path) -> tuple[int, int]:
+def name_shape(name: str) -> str:
+    """The invented name's shape, for the probe's breakdown."""
+    if " " in name:
+        return "multiword"
+    if name.islower():
+        return "lower"
+    if "-" in name:
+        return "hyphen"
+    if any(c.isdigit() for c in name):
+        return "digit"
+    return "innercap" if any(c.isupper() for c in name[1:]) else "capitalised"
+
+
+def probe(gold_path: Path, extractor: Extractor, tmp: Path,
+          by_shape: dict | None = None) -> tuple[int, int]:
+    """Invented names found with the right type; ``by_shape`` (if given) collects
+    (label, shape) → [found, total]."""
     sub_path = tmp / "substituted.gold.jsonl"
     invented = substitute(gold_path, sub_path)
     _ent, _rel, pred = run(sub_path, extractor)
@@ -144,8 +161,13 @@ def probe(gold_path: Path, extractor: Extractor, tmp: Path) -> tuple[int, int]:
     for doc_id, names in invented.items():
         got = {(scoring.norm(e["name"]), e["type"]) for e in pred.get(doc_id, {}).get("entities", [])}
         for name, label in names.items():
+            found = (scoring.norm(name), label) in got
             total += 1
-            hit += (scoring.norm(name), label) in got
+            hit += found
+            if by_shape is not None:
+                counts = by_shape.setdefault((label, name_shape(name)), [0, 0])
+                counts[0] += found
+                counts[1] += 1
     return hit, total
 
 
@@ -227,6 +249,11 @@ def dev_slice(args, tmp: Path, rules: Extractor, learned: Extractor) -> None:
     for label, ex in (("rules only", rules), ("rules + learned", learned)):
         ent, rel, _ = run(sliced, ex)
         print(line(f"dev slice, {label}", ent, rel))
+    shapes: dict = {}
+    hit, total = probe(sliced, learned, tmp, shapes)
+    print(f"\nName-substitution probe on the dev slice, rules + learned: {hit}/{total} invented names "
+          f"found with the right type = {hit / max(total, 1):.3f}; by type and shape: "
+          + ", ".join(f"{lab} {shape} {h}/{t}" for (lab, shape), (h, t) in sorted(shapes.items())))
 
 
 def learning_curve(args, held: Path, tmp: Path) -> None:
