@@ -151,6 +151,9 @@ SHAPES = [
      ("Quellbrook", "BUILT_ON", "PyTorch Lightning")),
     ("Quillkit, a toolkit from Salesforce, makes it easy to serve LLMs.", ("Quillkit", "DEVELOPED_BY", "Salesforce")),
     ("Zorvik now supports Trellisformer, the new vision model from Apple.", ("Zorvik", "IMPLEMENTS", "Trellisformer")),
+    # what software implements is a model; what a model is implemented in is software
+    ("Nimbus implements Zephyrnet.", ("Nimbus", "IMPLEMENTS", "Zephyrnet")),
+    ("Zephyrnet is implemented in Nimbus.", ("Nimbus", "IMPLEMENTS", "Zephyrnet")),
 ]
 
 
@@ -178,3 +181,16 @@ def test_a_short_title_naming_a_document_is_not_a_system(extractor):
     labels = {(e.name, str(e.label)) for e in out.entities}
     assert ("Zorblax-2 Technical Report", "Paper") in labels
     assert ("Zorblax-2 Technical Report", "Architecture") not in labels
+
+
+@pytest.mark.parametrize("title, name, library", [
+    ("Frame Averaging - Pytorch", "Frame Averaging", "PyTorch"),
+    ("🦩 Quillformer Attention - Jax", "Quillformer Attention", "JAX"),
+    ("Emerging Zephyr Network (EZN) - Pytorch", "Emerging Zephyr Network", "PyTorch"),
+])
+def test_a_readme_titled_name_dash_library_implements_the_name_in_the_library(extractor, title, name, library):
+    """The README convention "X - Pytorch": the repository implements X in PyTorch, whatever X is."""
+    out = extractor.extract(Document(id="t", kind="newsletter", title=title,
+                                     text="A simple way to enable it for any network, with a few improvements."))
+    assert (name, "Architecture") in {(e.name, str(e.label)) for e in out.entities}
+    assert (library, "IMPLEMENTS", name) in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}

@@ -216,6 +216,7 @@ class RelationFinder:
         for sent, slots in slots_by_sent:
             self._sentence_rules(doc, sent, slots, ms, main, add)
         self._titles(doc, ms, kind, add)
+        self._title_library(ms, info, add)
         self._docs_lines(doc, ms, subject, add)
         self._introduces(doc, ms, kind, subject, add)
         self._propagate(hits, ms)
@@ -421,6 +422,17 @@ class RelationFinder:
                     if _norm(inner.name) in _norm(r.group(1))[:60]:
                         add("BUILT_ON", x, j, m.name, 0.7, "title-a-Y")
                         break
+
+    @staticmethod
+    def _title_library(ms, info, add):
+        """"Frame Averaging - Pytorch" as a README title: PyTorch IMPLEMENTS Frame Averaging."""
+        lib, short = info.get("title_library"), info.get("title_short")
+        if not lib or not short:
+            return
+        at = {(m.start, m.end): i for i, m in enumerate(ms) if m.label != "Paper"}
+        h, t = at.get(tuple(lib)), at.get(tuple(short))
+        if h is not None and t is not None and ms[h].label == "Library":
+            add("IMPLEMENTS", h, t, info.get("title", ""), 0.8, "implements:title-dash-library")
 
     def _virtual(self, ms, name, label, paper):
         from ingest.extract.components.base import Mention
