@@ -194,3 +194,29 @@ def test_a_readme_titled_name_dash_library_implements_the_name_in_the_library(ex
                                      text="A simple way to enable it for any network, with a few improvements."))
     assert (name, "Architecture") in {(e.name, str(e.label)) for e in out.entities}
     assert (library, "IMPLEMENTS", name) in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+@pytest.mark.parametrize("kind, text, paper, name", [
+    # a participle after the name, no auxiliary: "the X proposed in [Paper]"
+    ("docs", "Implementation of the Zephyrnet proposed in [Emergent Abstractions in Autoregressive Models Enable "
+             "Hierarchical Control](https://arxiv.org/abs/2512.20605)",
+     "Emergent Abstractions in Autoregressive Models Enable Hierarchical Control", "Zephyrnet"),
+    # a paper title "X: …" in a curated list introduces X, a method as anywhere else
+    ("list", "- **Zeltron: Adaptive Structure Aware Pooling for Learning Hierarchical Graph Representations "
+             "(AAAI 2020)**",
+     "Zeltron: Adaptive Structure Aware Pooling for Learning Hierarchical Graph Representations", "Zeltron"),
+])
+def test_a_paper_introduces_the_name_it_is_said_to_propose(extractor, kind, text, paper, name):
+    out, got = _found(extractor, kind, text)
+    assert (name, "Architecture") in got
+    assert (paper, "INTRODUCES", name) in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+def test_a_docs_page_titled_by_a_short_name_is_about_that_model(extractor):
+    out = extractor.extract(Document(id="t", kind="docs", title="QuillformerTransformer2DModel",
+                                     text="A Transformer model that accepts multimodal instructions to generate images."))
+    assert ("QuillformerTransformer2DModel", "Architecture") in {(e.name, str(e.label)) for e in out.entities}
+    # a page title made of ordinary words is not a name
+    out = extractor.extract(Document(id="t", kind="docs", title="Pipelines",
+                                     text="Pipelines provide a simple way to run models for inference."))
+    assert "Pipelines" not in {e.name for e in out.entities}

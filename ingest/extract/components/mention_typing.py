@@ -175,7 +175,8 @@ class EntityTyper:
             if label is None:
                 label = info.get("title_short_label") or ("Library" if kind == "list" else "Architecture")
             # "Frame Averaging - Pytorch": the cue says why the title's name is a name
-            props = {"cue": "title-dash-library"} if info.get("title_library") else {}
+            props = {"cue": "title-dash-library"} if info.get("title_library") else \
+                {"cue": "docs-title"} if info.get("title_page_name") else {}
             short_mention = Mention(s, e, label, "title", name=doc[s:e].text, props=props, confidence=0.7)
         info["inner"] = [(p, c) for p, c in found if not short or (c.start, c.end) != tuple(short)]
         info["short_mention"] = short_mention

@@ -378,13 +378,15 @@ class NameFinder:
                              props=dict(info.get("title_props", {})), confidence=0.9))
         for k in range(span.start, span.end):
             taken[k] = True
+        if kind != "arxiv" and self._title_in_library(doc, span, info):
+            return
+        words = [t for t in span if not t.is_punct]
+        if kind == "docs" and self._page_name(doc, span, words, info):
+            return
         # an arXiv title that is only a system name ("LongLLaMA", "RoboCat"): the record
         # is about the system, named as the annotation convention does (docs/ANNOTATION.md),
         # typed by what the text says it is; the record stays a Paper (optional in the
         # annotations) that introduces it, which is what a lineage question asks for
-        if kind != "arxiv" and self._title_in_library(doc, span, info):
-            return
-        words = [t for t in span if not t.is_punct]
         if kind == "arxiv" and not any(t.text == ":" for t in span) \
                 and all(t.text[:1].isupper() or t.text[:1].isdigit() for t in words) \
                 and (len(words) == 1 or (len(words) <= 3 and any(shape(t) == 2 for t in words))) \
@@ -401,6 +403,22 @@ class NameFinder:
                 if any(shape(t) > 0 for t in head) and not self.generic(head.text):
                     info["title_short"] = (head.start, head.end)
                 break
+
+    def _page_name(self, doc, span, words, info) -> bool:
+        """A library docs page titled by a short name ("OmniGenTransformer2DModel",
+        "Kandinsky 3", "SK-ResNeXt") is about that model: a candidate (cue docs-title)
+        that the mention scorer weighs, since "Pipelines" and "Image-to-image" are
+        page titles too."""
+        if not 1 <= len(words) <= 4 or any(t.text == ":" for t in span) \
+                or not all(t.text[:1].isupper() or t.text[:1].isdigit() for t in words) \
+                or not any(shape(t) > 0 for t in words) or self.generic(span.text) \
+                or words[-1].text.lower() in self.document_words \
+                or all(self._common(t.text) for t in words):
+            return False
+        info["title_short"] = (span.start, span.end)
+        info["title_short_label"] = self.cue(doc, span.start, span.end, "docs")[0]
+        info["title_page_name"] = True
+        return True
 
     def _title_in_library(self, doc, span, info) -> bool:
         """A README title "Frame Averaging - Pytorch": the name before the dash is what
