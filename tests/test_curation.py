@@ -244,3 +244,60 @@ def test_unknown_and_ambiguous_names_list_candidates(graph_store):
     assert c.fact("Zeta", "BUILT_ON", "PyTorch", existing=True).head_label == "Library"
     with pytest.raises(CurationError, match="author"):
         c.reject_entity("PyTorch", reason="x", author=" ")
+
+
+# -- the command line ----------------------------------------------------------------------
+def _kg(*args: str):
+    from click.testing import CliRunner
+    from kg.cli import main
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_curate_log_undo_why_and_changes(graph_store, store_spec):
+    _load(graph_store, "a", "b")
+    out = _kg("curate", "reject", "--head", "torch", "--type", "IMPLEMENTS", "--tail",
+              "zeta network", "--reason", "a wrapper only", "--author", "cli-user",
+              "--store", store_spec)
+    assert out.exit_code == 0, out.output
+    assert "reject PyTorch IMPLEMENTS ZetaNet by cli-user" in out.output
+    log = _kg("curate", "log", "--format", "json", "--store", store_spec)
+    records = json.loads(log.output)
+    assert [r["action"] for r in records] == ["reject"]
+    assert records[0]["before"]["support"] == 2 and records[0]["reason"] == "a wrapper only"
+    why = _kg("why", "PyTorch", "IMPLEMENTS", "ZetaNet", "--format", "json", "--store",
+              store_spec)
+    data = json.loads(why.output)
+    assert data["status"] == "rejected" and data["support"] == 2
+    assert {s["id"] for s in data["sources"]} == {"a", "b"}
+    first = next(s for s in data["sources"] if s["id"] == "a")
+    assert first == {**first, "sentence": "ZetaNet is available in PyTorch.",
+                     "extractor": "given", "extractor_version": "7", "confidence": 0.8,
+                     "published": "2026-11-01"}
+    assert data["curation"]["author"] == "cli-user"
+    changes = _kg("changes", "--since", "1d", "--store", store_spec)
+    assert "## Curations (1)" in changes.output and "a wrapper only" in changes.output
+    undo = _kg("curate", "undo", records[0]["id"], "--author", "cli-user", "--store", store_spec)
+    assert undo.exit_code == 0 and "undone by cli-user" in undo.output
+    text = _kg("why", "PyTorch", "IMPLEMENTS", "ZetaNet", "--store", store_spec)
+    assert "[extracted]" in text.output and "“PyTorch has ZetaNet too.”" in text.output
+    assert "given 7, confidence 0.8" in text.output
+
+
+def test_cli_refuses_unknown_and_ambiguous_names(graph_store, store_spec):
+    _load(graph_store, "a")
+    graph_store.upsert(_zeta_twins())
+    unknown = _kg("curate", "merge", "Nope Net", "--into", "ZetaNet", "--store", store_spec)
+    assert unknown.exit_code == 2 and "no entity is called 'Nope Net'" in unknown.output
+    ambiguous = _kg("curate", "rename", "Zeta", "--to", "Zeta One", "--store", store_spec)
+    assert ambiguous.exit_code == 2
+    assert "candidate: Library:Zeta" in ambiguous.output
+    assert "candidate: Architecture:Zeta" in ambiguous.output
+    ok = _kg("curate", "rename", "library:Zeta", "--to", "Zeta One", "--store", store_spec)
+    assert ok.exit_code == 0, ok.output
+    bad = _kg("curate", "retype", "ZetaNet", "--label", "Gadget", "--store", store_spec)
+    assert bad.exit_code == 2 and "unknown label" in bad.output
+
+
+def _zeta_twins():
+    from kg.models import GraphBatch
+    return GraphBatch(entities=[Entity("Library", "Zeta"), Entity("Architecture", "Zeta")])

@@ -40,6 +40,13 @@ MATCH (c:{CURATION_LABEL} {{target: 'relation', rel_type: $rtype, head_label: $h
                            head_key: $hk, tail_label: $tl, tail_key: $tk}})
 RETURN properties(c) AS c ORDER BY c.at
 """
+# the sources a fact cites (kg why)
+SOURCES = f"""
+UNWIND $ids AS sid
+MATCH (s:{SOURCE_LABEL} {{id: sid}})
+RETURN s.id AS id, s.title AS title, s.url AS url, s.kind AS kind, s.published AS published,
+       s.first_seen AS first_seen
+"""
 FOR_ENTITY = f"""
 MATCH (c:{CURATION_LABEL})
 WHERE (c.label = $label AND c.key = $key) OR (c.other_label = $label AND c.other_key = $key)
