@@ -301,3 +301,39 @@ def test_cli_refuses_unknown_and_ambiguous_names(graph_store, store_spec):
 def _zeta_twins():
     from kg.models import GraphBatch
     return GraphBatch(entities=[Entity("Library", "Zeta"), Entity("Architecture", "Zeta")])
+
+
+def test_rdf_export_ranks_curated_statements_with_prov_attribution(graph_store):
+    import io
+
+    import rdflib
+
+    from kg.export.rdf import export_rdf
+    _load(graph_store, "a", "b")
+    c = Curator(graph_store)
+    rej = c.reject_fact("PyTorch", "IMPLEMENTS", "ZetaNet", reason="wrapper", author="ana")
+    c.assert_fact("JAX", "DEVELOPED_BY", "Acme Labs", reference="https://acme.example/jax",
+                  reason="their port", author="bo")
+    c.reject_entity("Acme Labs", reason="x", author="bo")
+    c.undo(c.log()[0]["id"], author="bo")
+    out = io.StringIO()
+    export_rdf(graph_store, out, "turtle", page_size=2)
+    g = rdflib.Graph().parse(data=out.getvalue(), format="turtle")
+    rows = {(str(r.pred), str(r.rank).rsplit("#")[-1], str(r.who), str(r.act)) for r in g.query("""
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX wikibase: <http://wikiba.se/ontology#>
+        PREFIX schema: <https://schema.org/>
+        SELECT ?pred ?rank ?who ?act WHERE {
+          ?st rdf:predicate ?pred ; wikibase:rank ?rank ; prov:wasAttributedTo ?agent ;
+              prov:wasGeneratedBy ?c .
+          ?agent schema:name ?who . ?c <https://mlkg.dev/ns#action> ?act .
+        }""")}
+    assert rows == {("https://mlkg.dev/ns#implements", "DeprecatedRank", "ana", "reject"),
+                    ("https://mlkg.dev/ns#developedBy", "PreferredRank", "bo", "assert")}
+    normal = list(g.query("""PREFIX wikibase: <http://wikiba.se/ontology#>
+        SELECT ?st WHERE { ?st wikibase:rank wikibase:NormalRank }"""))
+    assert len(normal) == 2      # JAX→ZetaNet and ZetaNet→Acme Labs, nobody curated them
+    statuses = sorted(str(o) for o in g.objects(None, rdflib.URIRef("https://mlkg.dev/ns#status")))
+    assert statuses == ["active", "active", "undone"]
+    assert rej["id"] in out.getvalue()
