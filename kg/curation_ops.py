@@ -227,6 +227,9 @@ def split(store, c: dict, redirect) -> dict | None:
             "curated": True}})
     store.write(st.drop_alias(lab), {"key": key, "norm": norm})
     store.write(st.add_alias(new[0]), {"key": new[1], "norm": norm})
+    # both stay when their last mention is retracted: a re-extraction must find the old
+    # node by its name, not only the new one by the alias, or it lands on the new one
+    store.write(st.set_entity(lab), {"key": key, "fields": {"curated": True}})
     props = old["props"]
     old_aliases = list(props.get("aliases") or [])
     set_aliases(store, lab, key, props["name"],
