@@ -58,3 +58,27 @@ def test_merge_and_split_on_the_seed_issue_hold_through_reextraction(graph_store
     assert _keys(graph_store, "X Corp.") == [("Organization", "twitter")]
     assert _keys(graph_store, "SAIL") == [("Organization", "stanfordailab")]
     assert graph_store.read("MATCH (n:Organization {key: 'xcorp'}) RETURN n.key AS k") == []
+
+
+def test_a_rejection_holds_through_a_weekly_run_that_reloads_its_source(graph_store, extractor):
+    from datetime import date
+
+    from test_weekly import _run, _transport
+    rec = _transport(("2026-11-22", "2026-11-29"), ("2026-11-29", "2026-12-06"))
+    assert _run(graph_store, rec, date(2026, 11, 29), extractor).status == "succeeded"
+    c = Curator(graph_store)
+    fact = c.fact("1412.8323", "AUTHORED_BY", "Philipp A Hoehn", existing=True)
+    c.reject(fact, reason="test: not the author", author="ana")
+    assert graph_store.run_query("authors", {"name": "1412.8323"}) == []
+    # the paper's record is dropped and harvested again by the next weekly run: the
+    # relation is made anew by the extractor, and the rejection is applied again
+    source = c._fact_props(fact)["sources"][0]
+    graph_store.retract_source(source, delete_source=True)
+    assert c._fact_props(fact) is None
+    second = _run(graph_store, rec, date(2026, 12, 6), extractor)
+    assert second.status == "succeeded" and second.report.loaded == 1
+    props = c._fact_props(fact)
+    assert props["rejected"] is True and props["support"] == 1
+    assert graph_store.run_query("authors", {"name": "1412.8323"}) == []
+    rows = graph_store.run_query("authors", {"name": "1412.8323", "include_rejected": True})
+    assert [r["author"] for r in rows] == ["Philipp A Hoehn"]
