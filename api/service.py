@@ -153,6 +153,11 @@ class GraphService:
                            allowed_labels=[str(x) for x in Label],
                            suggestions=self.suggestions(key)) from None
         found = self._run("entity", {"label": str(lab), "key": key})
+        if not found:   # a key a merge (or retype) sent elsewhere answers for its target
+            target = self.curator().redirect(str(lab), key)
+            if target != (str(lab), key):
+                page = self.entity(*target)
+                return {**page, "redirected_from": {"label": str(lab), "key": key}}
         if not found:
             raise NotFound(f"no {lab} has the key {key!r}",
                            suggestions=self.suggestions(key, str(lab)) or self.suggestions(key))

@@ -294,8 +294,9 @@ class Curator:
         if norm == normalize_name(row["name"]):
             raise CurationError(f"{alias!r} is {row['name']}'s own name; rename it instead")
         if norm not in found["norms"]:
+            listed = ", ".join(found["props"].get("aliases") or []) or "none"
             raise CurationError(f"{alias!r} is not an alias of {row['name']} "
-                                f"(its aliases: {', '.join(found['props'].get('aliases') or []) or 'none'})")
+                                f"(its aliases: {listed})")
         spelling = next((a for a in found["props"].get("aliases") or []
                          if normalize_name(a) == norm), alias)
         key = entity_key(row["label"], spelling)
@@ -310,7 +311,8 @@ class Curator:
         if not normalize_name(to or ""):
             raise CurationError(f"{to!r} is not a name")
         found = ops.read_entity(self.store, row["label"], row["key"])
-        return self._record("rename", author, reason, {**self._entity_fields(row), "value": to.strip()},
+        return self._record("rename", author, reason,
+                            {**self._entity_fields(row), "value": to.strip()},
                             {"name": row["name"], "aliases": found["props"].get("aliases") or [],
                              "norms": found["norms"]})
 
@@ -344,6 +346,15 @@ class Curator:
             for other in active:
                 apply_one(self.store, other, redirect)
         return self.get(curation_id)
+
+    def redirect(self, lab: str, key: str) -> tuple[str, str]:
+        """Where active merges and retypes sent an entity's key (itself if nowhere)."""
+        return _redirects([r["c"] for r in self.store.read(st.ACTIVE)])(lab, key)
+
+    def redirect_fact(self, fact: Fact) -> Fact:
+        head, tail = self.redirect(fact.head_label, fact.head_key), \
+            self.redirect(fact.tail_label, fact.tail_key)
+        return Fact(fact.type, *head, *tail)
 
     def log(self, since: str = "", limit: int = 1000) -> list[dict]:
         return [_public(r["c"]) for r in self.store.read(st.LOG, {"since": since or "",

@@ -12,7 +12,15 @@ from kg.store import curation as st
 
 
 def explain(store, fact: Fact) -> dict:
+    """The fact's sources and curations; a fact id naming a merged-away (or retyped)
+    entity answers for the entity its key now redirects to."""
     rows = store.read(st.fact(fact.type, fact.head_label, fact.tail_label), fact.params())
+    if not rows:
+        moved = Curator(store).redirect_fact(fact)
+        if moved != fact:
+            fact = moved
+            rows = store.read(st.fact(fact.type, fact.head_label, fact.tail_label),
+                              fact.params())
     if not rows:
         raise NameNotResolved(f"the graph holds no fact {fact.id}")
     props, row = rows[0]["props"], rows[0]

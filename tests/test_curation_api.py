@@ -85,3 +85,15 @@ def test_names_resolve_and_errors_say_why(client):
     assert client.get(f"/facts/{quote('USES|Architecture|x|Architecture|y')}").status_code == 404
     r = client.post("/curation/retype", json={"name": "JAX", "label": "Gizmo"}, headers=key)
     assert r.status_code == 400
+
+
+def test_a_merged_away_key_redirects(client):
+    key = {"X-API-Key": "s3cret"}
+    r = client.post("/curation/merge", json={"name": "Meta AI", "into": "Google",
+                                             "reason": "test"}, headers=key)
+    assert r.status_code == 200, r.text
+    page = client.get("/entities/Organization/metaai").json()
+    assert page["key"] == "google" and page["redirected_from"]["key"] == "metaai"
+    assert "Meta AI" in page["aliases"]
+    client.post(f"/curation/{r.json()['id']}/undo", headers=key)
+    assert client.get("/entities/Organization/metaai").json()["key"] == "metaai"
