@@ -274,7 +274,10 @@ class Curator:
         if not (reason or "").strip():
             raise CurationError("a rejection needs a reason")
         row = self.entity(name)
-        return self._record("reject", author, reason, self._entity_fields(row), {})
+        props = ops.read_entity(self.store, row["label"], row["key"])["props"]
+        return self._record("reject", author, reason, self._entity_fields(row),
+                            {"rejected": bool(props.get("rejected")),
+                             "aliases": props.get("aliases") or []})
 
     def merge(self, name: str, into: str, *, reason: str | None, author: str) -> dict:
         loser, winner = self.entity(name), self.entity(into)
@@ -283,9 +286,11 @@ class Curator:
         if loser["label"] != winner["label"]:
             raise CurationError(f"{loser['name']} is a {loser['label']}, {winner['name']} a "
                                 f"{winner['label']}: retype one first")
+        kept = ops.read_entity(self.store, loser["label"], loser["key"])["props"]
         return self._record("merge", author, reason, {
             **self._entity_fields(loser), "other_label": winner["label"],
-            "other_key": winner["key"], "other_name": winner["name"]}, {})
+            "other_key": winner["key"], "other_name": winner["name"]},
+            {"name": loser["name"], "aliases": kept.get("aliases") or []})
 
     def split(self, alias: str, from_: str, *, reason: str | None, author: str) -> dict:
         row = self.entity(from_)
