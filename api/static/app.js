@@ -151,7 +151,7 @@ function relationItem(r) {
     ${x.extractor ? `<span class="muted extractor">· ${esc(x.extractor)} ${esc(x.extractor_version || "")}${x.confidence != null ? `, confidence ${Number(x.confidence).toFixed(2)}` : ""}</span>` : ""}</div>`).join("");
   const c = r.curation;
   const status = r.rejected ? "rejected" : r.asserted ? "asserted" : "";
-  const curation = c && status ? `<span class="curation ${status}">${status} by ${esc(c.author)} on ${esc((c.at || "").slice(0, 10))}${c.reason ? `, reason: ${esc(c.reason)}` : ""}${c.reference ? ` (<a href="${esc(c.reference)}" rel="noopener">reference</a>)` : ""}</span>` : "";
+  const curation = c && status ? `<span class="curation ${status}">${status} by ${esc(c.author)} on ${esc((c.at || "").slice(0, 10))}${c.reason ? `, reason: ${esc(c.reason)}` : ""}${c.reference ? (/^https?:\/\//i.test(c.reference) ? ` (<a href="${esc(c.reference)}" rel="noopener">reference</a>)` : ` (reference: ${esc(c.reference)})`) : ""}</span>` : "";
   const buttons = apiKey() && r.fact ? `${r.rejected ? "" : `<button class="curate" data-action="reject" data-fact="${esc(r.fact)}">Reject</button>`}${r.asserted ? "" : `<button class="curate" data-action="assert" data-fact="${esc(r.fact)}">Confirm</button>`}` : "";
   return `<li class="${status}" data-fact="${esc(r.fact || "")}"><a class="entity-link" href="${entityHref(r.other.label, r.other.key)}">${esc(r.other.name)}</a>
     <span class="label">${esc(r.other.label)}</span>
