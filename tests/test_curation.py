@@ -337,3 +337,47 @@ def test_rdf_export_ranks_curated_statements_with_prov_attribution(graph_store):
     statuses = sorted(str(o) for o in g.objects(None, rdflib.URIRef("https://mlkg.dev/ns#status")))
     assert statuses == ["active", "active", "undone"]
     assert rej["id"] in out.getvalue()
+
+
+def test_retype_onto_an_existing_entity_folds_and_undo_unfolds(graph_store):
+    _load(graph_store, "a")
+    FACTS["e"] = [(Entity("Library", "Zeta"), "BUILT_ON", TORCH, "Zeta is built on PyTorch."),
+                  (Entity("Architecture", "Zeta"), "USES", ZETA, "Zeta uses ZetaNet.")]
+    try:
+        _load(graph_store, "e")
+        c = Curator(graph_store)
+        record = c.retype("Library:Zeta", "Architecture", reason="one model", author=ME)
+        assert [(r["label"], r["key"]) for r in graph_store.run_query("resolve", {"name": "Zeta"})] \
+            == [("Architecture", "zeta")]
+        rels = {(r["relation"], r["neighbor"])
+                for r in graph_store.run_query("neighbors", {"name": "Zeta"})}
+        assert rels == {("BUILT_ON", "PyTorch"), ("USES", "ZetaNet")}
+        _load(graph_store, "e", text="issue e, again")    # writes Library zeta again
+        assert [r["label"] for r in graph_store.run_query("resolve", {"name": "Zeta"})] \
+            == ["Architecture"]
+        c.undo(record["id"], author=ME)
+        assert sorted(r["label"] for r in graph_store.run_query("resolve", {"name": "Zeta"})) \
+            == ["Architecture", "Library"]
+        lib = c.fact("Library:Zeta", "BUILT_ON", "PyTorch", existing=True)
+        assert lib.head_label == "Library"
+    finally:
+        del FACTS["e"]
+
+
+def test_merge_chain_redirects_through_both(graph_store):
+    FACTS["f"] = [(JAX, "DEVELOPED_BY", Entity("Organization", "Gamma Inc"),
+                   "Gamma Inc wrote JAX.")]
+    try:
+        _load(graph_store, "a", "c", "f")
+        c = Curator(graph_store)
+        c.merge("Gamma Inc", "Beta Corp", reason="acquired", author=ME)
+        c.merge("Beta Corp", "Acme Labs", reason="acquired", author=ME)
+        _load(graph_store, "f", text="issue f, again")   # Gamma Inc written again
+        assert [r["key"] for r in graph_store.run_query("resolve", {"name": "Gamma Inc"})] \
+            == ["acmelabs"]
+        assert [r["developer"] for r in graph_store.run_query("developers", {"name": "JAX"})] \
+            == ["Acme Labs"]
+        assert graph_store.read("MATCH (n:Organization) RETURN n.key AS k ORDER BY k") \
+            == [{"k": "acmelabs"}]
+    finally:
+        del FACTS["f"]
