@@ -145,8 +145,9 @@ def fold(store, src: tuple[str, str], dst: tuple[str, str]) -> dict | None:
     old_aliases = list(wp.get("aliases") or [])
     set_aliases(store, dst[0], dst[1], wp["name"],
                 old_aliases + [lp.get("name") or ""] + list(lp.get("aliases") or []))
-    if lp.get("curated"):
-        store.write(st.set_entity(dst[0]), {"key": dst[1], "fields": {"curated": True}})
+    # the survivor stays when its last mention is retracted, so the merge has a target
+    # when the folded name comes back
+    store.write(st.set_entity(dst[0]), {"key": dst[1], "fields": {"curated": True}})
     store.write(st.delete_entity(src[0]), {"key": src[1]})
     return {"src": list(src), "dst": list(dst), "props": lp, "norms": loser["norms"],
             "relations": moved, "mentions": mentions, "dst_norms": winner["norms"],
