@@ -220,3 +220,12 @@ def test_a_docs_page_titled_by_a_short_name_is_about_that_model(extractor):
     out = extractor.extract(Document(id="t", kind="docs", title="Pipelines",
                                      text="Pipelines provide a simple way to run models for inference."))
     assert "Pipelines" not in {e.name for e in out.entities}
+
+
+def test_a_cited_first_author_did_not_develop_the_model(extractor):
+    """"X from Ardwick et al.: [Paper]" cites the paper's authors: AUTHORED_BY, not DEVELOPED_BY."""
+    out, _ = _found(extractor, "docs", "- **[QuillConv](https://example.org/quillconv.html)** from Ardwick *et al.*: "
+                                       "[Sparse Message Passing for Lattices](https://arxiv.org/abs/2101.00001) (ICML 2021)")
+    rels = {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+    assert ("Sparse Message Passing for Lattices", "AUTHORED_BY", "Ardwick") in rels
+    assert not any(t == "DEVELOPED_BY" and tail == "Ardwick" for _h, t, tail in rels)

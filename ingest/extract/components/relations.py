@@ -121,6 +121,8 @@ class RelationFinder:
                 return
             if rtype == "DEVELOPED_BY" and hl == "Paper" and (tl == "Person" or h in author_papers):
                 return  # authors are AUTHORED_BY
+            if rtype == "DEVELOPED_BY" and ms[t].props.get("cue") == "et-al":
+                return  # "X from Wu et al.: [Paper]" cites the paper's authors (AUTHORED_BY)
             key = (rtype, h, t)
             if key in seen:
                 return
