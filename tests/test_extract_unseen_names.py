@@ -241,3 +241,13 @@ def test_a_release_note_under_a_library_title_adds_models_to_that_library(extrac
     assert {("AllenNLP", "IMPLEMENTS", "Zephyrnet"), ("AllenNLP", "IMPLEMENTS", "Quillformer")} <= rels
     out = extractor.extract(Document(id="t", kind="newsletter", title="v2.1.0 (2021-03-01) — Added", text=note))
     assert not any(str(r.type) == "IMPLEMENTS" for r in out.relations)
+
+
+def test_a_lower_case_name_with_a_release_version_is_a_library(extractor):
+    """Software is versioned "2.3.0" / "v0.25"; lower-case words are no names by shape."""
+    out = extractor.extract(Document(id="t", kind="newsletter", title="quillkit 2.3.0 (2024-06-13) — Removed",
+                                     text="- Removed support for PyTorch 1.13"))
+    assert ("quillkit", "Library") in {(e.name, str(e.label)) for e in out.entities}
+    # a model's number is not a release
+    out = extractor.extract(Document(id="t", kind="newsletter", text="We now support zephyr 3.1 in the app."))
+    assert ("zephyr", "Library") not in {(e.name, str(e.label)) for e in out.entities}

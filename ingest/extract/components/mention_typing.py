@@ -162,7 +162,9 @@ class EntityTyper:
         found = []
         for p in papers:
             for c in cands:
-                if c.source == "catalog" and p.start <= c.start and c.end <= p.end and c.label:
+                # a release heading's versioned name ("lightning 2.3.0 …") counts as a catalog one
+                if (c.source == "catalog" or c.props.get("cue") == "name-version") \
+                        and p.start <= c.start and c.end <= p.end and c.label:
                     found.append((p, c))
         short = info.get("title_short")
         short_mention = None

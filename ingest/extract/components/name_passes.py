@@ -10,6 +10,10 @@ import re
 from ingest.extract.components.base import Mention, span_text, state
 from ingest.extract.components.name_shapes import _BIB_PART, _CODE, _YEAR, shape, shape_text
 
+# a software release: "2.3.0", "v0.25", "v1" — three numbers, or a "v" (model names
+# carry one or two numbers: "Llama 3.1", "GPT 3.5")
+_RELEASE = re.compile(r"^(?:v\d+(?:\.\d+)*|\d+\.\d+\.\d+)(?:[a-z]+\d*)?$")
+
 
 class StructuralNames:
     """Mixin of ``NameFinder``: uses its catalog, cue typing and word lists."""
@@ -197,6 +201,26 @@ class StructuralNames:
             label, cue_id = self.cue(doc, i, i + 1, kind)
             if label in {"Library", "Dataset", "Architecture"} and cue_id == "is-a":
                 found.append(Mention(i, i + 1, label, "cue", name=t, props={"cue": cue_id}, confidence=0.75))
+                taken[i] = True
+
+    def _versioned(self, doc, found, taken):
+        """A lower-case name with a release version ("lightning 2.3.0", "diffusers v0.25",
+        "requires torchvision>=0.15"): software is versioned so, models are not (cue
+        name-version); lower-case words are not names by shape, so this pass proposes them.
+        A release heading's tokens are taken by the title; the name in it still counts."""
+        texts = state(doc).texts
+        title = state(doc).meta.get("title_span") or (0, 0)
+        for i in range(len(texts) - 1):
+            t = texts[i]
+            if not (t[:1].islower() and _LOWER_NAME.fullmatch(t) and t not in self.stop) or self.generic(t):
+                continue
+            if taken[i] and not title[0] <= doc[i].idx < title[1]:
+                continue
+            nxt = texts[i + 1]
+            if _RELEASE.match(nxt) or (nxt in {">=", "==", "<=", "~=", ">"} and i + 2 < len(texts)
+                                       and texts[i + 2][:1].isdigit()):
+                found.append(Mention(i, i + 1, "Library", "cue", name=t, props={"cue": "name-version"},
+                                     confidence=0.75))
                 taken[i] = True
 
     def _bibtex(self, doc, k, end):

@@ -108,6 +108,7 @@ class NameFinder(StructuralNames):
         self._people(doc, found, taken, kind)
         self._et_al(doc, found, taken)
         self._lowercase_is_a(doc, found, taken, kind)
+        self._versioned(doc, found, taken)
         self._tags(doc, info, found, taken)
         catalog_cover = [False] * n
         for m in found:
