@@ -251,3 +251,12 @@ def test_a_lower_case_name_with_a_release_version_is_a_library(extractor):
     # a model's number is not a release
     out = extractor.extract(Document(id="t", kind="newsletter", text="We now support zephyr 3.1 in the app."))
     assert ("zephyr", "Library") not in {(e.name, str(e.label)) for e in out.entities}
+
+
+def test_a_title_that_is_the_first_word_of_the_text_is_still_a_title(extractor):
+    """Title "Corvid", text "Corvid is a … library": the text does not repeat the title as
+    a heading, so the sentence keeps its subject (it used to be read as the title)."""
+    out = extractor.extract(Document(id="t", kind="newsletter", title="Corvid",
+                                     text="Corvid is a PyTorch library for training sparse transformers."))
+    assert ("Corvid", "Library") in {(e.name, str(e.label)) for e in out.entities}
+    assert ("Corvid", "BUILT_ON", "PyTorch") in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}

@@ -101,7 +101,10 @@ def prepare(doc: Document) -> tuple[str, dict]:
     info: dict = {"kind": kind, "links": links, "tags": list(cleaned.tags)}
     title = (doc.title or "").strip()
     offset = 0
-    if title and not text.lstrip().startswith(title):
+    body = text.lstrip()
+    # a text that opens with its title as a line of its own carries it already; a title
+    # that is only the first words of the first sentence ("Corvid" / "Corvid is a …") does not
+    if title and not (body.startswith(title) and body[len(title):len(title) + 1] in {"", "\n", "\r"}):
         prefix = title + "\n\n"
         offset = len(prefix)
         text = prefix + text
