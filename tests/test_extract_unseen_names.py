@@ -154,6 +154,9 @@ SHAPES = [
     # what software implements is a model; what a model is implemented in is software
     ("Nimbus implements Zephyrnet.", ("Nimbus", "IMPLEMENTS", "Zephyrnet")),
     ("Zephyrnet is implemented in Nimbus.", ("Nimbus", "IMPLEMENTS", "Zephyrnet")),
+    # an apposition between the model and where it is implemented
+    ("The repository holds Quillnet, a model for dense retrieval, implemented in JAX.",
+     ("JAX", "IMPLEMENTS", "Quillnet")),
 ]
 
 
