@@ -16,6 +16,7 @@ import queries as named_queries
 from api import ask as ask_module
 from api import metrics
 from api.errors import ApiError, NotFound
+from api.summary import summarize
 from api.settings import Settings
 from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, SchemaError, StoreError,
                        UnknownName)
@@ -127,7 +128,7 @@ class GraphService:
         lineage: dict[str, list[dict]] = {}
         for rel in relations:
             lineage.setdefault(rel["group"], []).append(rel["other"])
-        return {
+        page = {
             "label": str(lab), "key": props.get("key"), "name": props.get("name"),
             "url": entity_url(str(lab), key),
             "aliases": props.get("aliases") or [], "keys": keys,
@@ -137,6 +138,8 @@ class GraphService:
             "sources": sorted(sources.values(),
                               key=lambda s: (s.get("published") or "", s["id"]), reverse=True),
         }
+        page["summary"] = summarize(page)
+        return page
 
     # -- lineage and named queries -----------------------------------------------------------
     def lineage(self, name: str, params: dict[str, Any]) -> dict:
@@ -174,25 +177,38 @@ class GraphService:
         meaning = ask_module.parse(question)
         if meaning is None:
             return {"question": question, "understood": False,
-                    "message": "I did not understand the question. I answer questions "
-                               "shaped like these examples (any entity name works):",
+                    "message": "I did not understand the question. The questions I answer "
+                               "that look most like it are shaped like these (any entity "
+                               "name works):",
+                    "closest": ask_module.closest(question),
                     "examples": ask_module.EXAMPLES}
+        summary = meaning.query == ask_module.SUMMARY
         params = dict(meaning.params)
-        unknown = {}
-        for param in ENTITY_PARAMS.get(meaning.query, ()):
+        unknown, found = {}, {}
+        for param in ("name",) if summary else ENTITY_PARAMS.get(meaning.query, ()):
             rows, spelling = self.resolve(params[param])
             if rows:
-                params[param] = spelling
+                params[param], found[param] = spelling, rows
             else:
                 unknown[param] = params[param]
         answer = {"question": question, "understood": True, "query": meaning.query,
                   "params": params, "template": meaning.template,
-                  "description": named_queries.get(meaning.query).description}
+                  "description": "A one-paragraph summary written from the graph's facts"
+                  if summary else named_queries.get(meaning.query).description}
         if unknown:
             answer.update(rows=[], count=0, unknown=unknown,
                           message="I understood the question but do not know "
                                   + " or ".join(repr(v) for v in unknown.values()),
                           suggestions={p: self.suggestions(v) for p, v in unknown.items()})
+            return answer
+        if summary:
+            # a name shared by several entities: the first (by label), the rest named
+            first, *others = found["name"]
+            entity = self.entity(first["label"], first["key"])
+            answer.update(rows=[], count=0, summary=entity["summary"],
+                          entity={k: entity[k] for k in ("name", "label", "key", "url")},
+                          also=[{"name": o["name"], "label": o["label"], "key": o["key"],
+                                 "url": entity_url(o["label"], o["key"])} for o in others])
             return answer
         result = self.run_named(meaning.query, params)
         answer.update(rows=result["rows"], count=result["count"],

@@ -26,6 +26,7 @@ ENTITY_PARAMS: dict[str, tuple[str, ...]] = {
     "developers": ("name",),
     "introduced_in": ("name",),
     "authors": ("name",),
+    "datasets": ("name",),
     "releases": ("organization",),
     "path": ("from", "to"),
     "mentions": ("name",),

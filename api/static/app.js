@@ -72,7 +72,12 @@ $("#askform").addEventListener("submit", async (e) => {
   try {
     const a = await getJSON("/ask?q=" + encodeURIComponent(q));
     if (!a.understood) {
-      out.innerHTML = `<div class="card"><p>${esc(a.message)}</p><ul>${a.examples.map((x) => `<li>${esc(x)}</li>`).join("")}</ul></div>`;
+      out.innerHTML = `<div class="card"><p>${esc(a.message)}</p><ul class="closest">${a.closest.map((x) => `<li><a href="#" class="try">${esc(x.example)}</a></li>`).join("")}</ul></div>`;
+      out.querySelectorAll("a.try").forEach((link) => link.addEventListener("click", (ev) => { ev.preventDefault(); $("#ask").value = link.textContent; $("#askform").requestSubmit(); }));
+      return;
+    }
+    if (a.summary) {
+      out.innerHTML = `<div class="card"><p id="summary">${esc(a.summary)}</p><p><a href="${entityHref(a.entity.label, a.entity.key)}">Open ${esc(a.entity.name)}</a></p></div>`;
       return;
     }
     const cols = a.rows.length ? Object.keys(a.rows[0]) : [];
@@ -118,7 +123,7 @@ async function showEntity(label, key) {
   section.innerHTML = `
     <div class="card">
       <h1 id="entity-name">${esc(e.name)}<span class="label">${esc(e.label)}</span></h1>
-      <p>${describe(e)}</p>
+      <p class="summary">${esc(e.summary)}</p>
       ${e.aliases.length ? `<p><b>Also known as:</b> ${e.aliases.map(esc).join(", ")}</p>` : ""}
       <p><b>Keys:</b> ${keys}</p>
       ${props ? `<ul>${props}</ul>` : ""}
@@ -132,16 +137,6 @@ async function showEntity(label, key) {
       <span class="muted">${esc(s.kind)} · ${esc(s.published || "undated")}</span>
       ${s.snippet ? `<div class="evidence"><q>${esc(s.snippet)}</q></div>` : ""}</li>`).join("") || "<li class='muted'>None.</li>"}</ul></div>`;
   drawGraph(e);
-}
-
-function describe(e) {
-  const names = (g) => (e.lineage[g] || []).map((o) => esc(o.name)).join(", ");
-  const parts = [`${esc(e.name)} is a${/^[AEIOU]/.test(e.label) ? "n" : ""} ${esc(e.label.toLowerCase())}`];
-  if (e.lineage.developed_by) parts.push(`made by ${names("developed_by")}`);
-  if (e.lineage.introduced_in) parts.push(`introduced in ${names("introduced_in")}`);
-  if (e.lineage.built_on) parts.push(`built on ${names("built_on")}`);
-  if (e.lineage.implemented_by) parts.push(`implemented in ${names("implemented_by")}`);
-  return parts.join(", ") + ".";
 }
 
 function relationItem(r) {
