@@ -14,6 +14,7 @@ from typing import Any
 
 import queries as named_queries
 from api import ask as ask_module
+from api import browse as browse_module
 from api import metrics
 from api.errors import ApiError, NotFound
 from api.summary import summarize
@@ -140,6 +141,13 @@ class GraphService:
         }
         page["summary"] = summarize(page)
         return page
+
+    # -- browse pages (api/browse.py) -------------------------------------------------------
+    def browse_labels(self) -> list[dict]:
+        return browse_module.labels(self)
+
+    def browse(self, label: str, **filters) -> dict:
+        return browse_module.browse(self, label, **filters)
 
     # -- lineage and named queries -----------------------------------------------------------
     def lineage(self, name: str, params: dict[str, Any]) -> dict:
