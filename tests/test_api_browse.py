@@ -82,3 +82,19 @@ def test_bad_facets_are_clear_errors(client):
     assert client.get("/browse/Library", params={"has": "IMPLEMENTS:sideways"}).status_code == 400
     assert client.get("/browse/Library", params={"year": "21"}).status_code == 400
     assert client.get("/browse/Library", params={"sort": "random"}).status_code == 400
+
+
+@pytest.mark.parametrize("path,params,first", [
+    ("neighbors", {"name": "GreyKite"},
+     {"relation": "DEVELOPED_BY", "direction": "out", "neighbor": "LinkedIn",
+      "label": "Organization", "support": 1}),
+    ("authors", {"name": "2105.01601"},
+     {"paper": "MLP-Mixer: An all-MLP Architecture for Vision", "arxiv_id": "2105.01601",
+      "published": None, "author": "Ilya Tolstikhin"}),
+    ("datasets", {"name": "MLP Mixer"},
+     {"dataset": "ImageNet", "relation": "EVALUATED_ON", "support": 1}),
+])
+def test_the_query_panels_lineage_routes(client, path, params, first):
+    # the web page's query panel runs these without a key, as it does the older routes
+    body = client.get(f"/lineage/{path}", params=params).json()
+    assert body["query"] == path and body["rows"][0] == first

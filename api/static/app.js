@@ -1,5 +1,7 @@
-/* mlkg web page: search with suggestions, an entity page, an interactive lineage graph.
-   Plain browser JavaScript; the only library is Cytoscape.js (vendored, MIT). */
+/* mlkg web page: search with suggestions, ask, the entity page, routing. The graph
+   explorer is explore.js, browse pages browse.js, the query panel panel.js (loaded
+   first; they use the helpers here). Plain browser JavaScript; the only library is
+   Cytoscape.js (vendored, MIT). */
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
@@ -92,15 +94,20 @@ window.addEventListener("hashchange", route);
 route();
 
 function route() {
-  const m = location.hash.match(/^#\/entity\/([^/]+)\/(.+)$/);
-  if (m) { showEntity(decodeURIComponent(m[1]), decodeURIComponent(m[2])); return; }
-  $("#home").hidden = false; $("#entity").hidden = true;
+  const at = location.hash.indexOf("?");
+  const path = at < 0 ? location.hash : location.hash.slice(0, at);
+  const params = new URLSearchParams(at < 0 ? "" : location.hash.slice(at + 1));
+  const show = (id) => ["#home", "#entity", "#browse", "#panel"].forEach((s) => { $(s).hidden = s !== id; });
+  let m;
+  if ((m = path.match(/^#\/entity\/([^/]+)\/(.+)$/))) { show("#entity"); showEntity(decodeURIComponent(m[1]), decodeURIComponent(m[2]), params); return; }
+  if ((m = path.match(/^#\/browse(?:\/([^/]+))?$/))) { show("#browse"); showBrowse(m[1] ? decodeURIComponent(m[1]) : null, params); return; }
+  if ((m = path.match(/^#\/query(?:\/([^/]+))?$/))) { show("#panel"); showPanel(m[1] ? decodeURIComponent(m[1]) : null, params); return; }
+  show("#home");
 }
 
 /* -- the entity page ---------------------------------------------------------------------- */
-async function showEntity(label, key) {
+async function showEntity(label, key, params) {
   const section = $("#entity");
-  $("#home").hidden = true; section.hidden = false;
   section.innerHTML = `<p class="muted">Loading…</p>`;
   let e;
   try {
@@ -129,14 +136,13 @@ async function showEntity(label, key) {
       ${props ? `<ul>${props}</ul>` : ""}
       <p class="muted">First seen ${esc(e.first_seen)}; last seen ${esc(e.last_seen)}.</p>
     </div>
-    <div class="card"><h3>Lineage graph</h3><div id="graph" aria-label="lineage graph"></div>
-      <p class="muted">Drag to move, scroll to zoom, click a node to open it.</p></div>
+    ${explorerHTML(params)}
     <div class="grid">${groups || `<div class="card muted">No relations recorded yet.</div>`}</div>
     <div class="card"><h3>Sources</h3><ul class="rels">${e.sources.map((s) => `
       <li><a href="${esc(s.url)}" rel="noopener">${esc(s.title || s.id)}</a>
       <span class="muted">${esc(s.kind)} · ${esc(s.published || "undated")}</span>
       ${s.snippet ? `<div class="evidence"><q>${esc(s.snippet)}</q></div>` : ""}</li>`).join("") || "<li class='muted'>None.</li>"}</ul></div>`;
-  drawGraph(e);
+  explore(e, params, entityHref(e.label, e.key));
 }
 
 function relationItem(r) {
@@ -146,32 +152,4 @@ function relationItem(r) {
   return `<li><a class="entity-link" href="${entityHref(r.other.label, r.other.key)}">${esc(r.other.name)}</a>
     <span class="label">${esc(r.other.label)}</span>
     <span class="support" title="distinct sources">support ${esc(r.support)}${r.confidence != null ? ` · confidence ${Number(r.confidence).toFixed(2)}` : ""}</span>${ev}</li>`;
-}
-
-function drawGraph(e) {
-  if (typeof cytoscape !== "function") { $("#graph").innerHTML = "<p class='muted'>Graph library not loaded.</p>"; return; }
-  const me = e.label + "/" + e.key;
-  const nodes = [{data: {id: me, name: e.name, label: e.label, key: e.key, self: 1}}];
-  const seen = new Set([me]);
-  const edges = [];
-  e.relations.forEach((r, i) => {
-    const id = r.other.label + "/" + r.other.key;
-    if (!seen.has(id)) { seen.add(id); nodes.push({data: {id, name: r.other.name, label: r.other.label, key: r.other.key}}); }
-    const [source, target] = r.direction === "out" ? [me, id] : [id, me];
-    edges.push({data: {id: "e" + i, source, target, rel: r.relation}});
-  });
-  const cy = cytoscape({
-    container: $("#graph"), elements: {nodes, edges},
-    layout: {name: "breadthfirst", directed: true, roots: [me], padding: 20, spacingFactor: 1.1},
-    style: [
-      {selector: "node", style: {"label": "data(name)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4, "background-color": "#6b8afd", "width": 22, "height": 22}},
-      {selector: "node[self]", style: {"background-color": "#f5a623", "width": 32, "height": 32, "font-weight": "bold"}},
-      {selector: "node[label = 'Library']", style: {"shape": "round-rectangle"}},
-      {selector: "node[label = 'Organization'], node[label = 'Person']", style: {"shape": "diamond", "background-color": "#8bc34a"}},
-      {selector: "node[label = 'Paper']", style: {"shape": "rectangle", "background-color": "#b388ff"}},
-      {selector: "edge", style: {"label": "data(rel)", "font-size": 9, "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5, "line-color": "#aab", "target-arrow-color": "#aab", "text-rotation": "autorotate"}},
-    ],
-  });
-  cy.on("tap", "node", (evt) => { const d = evt.target.data(); if (!d.self) location.hash = entityHref(d.label, d.key); });
-  window.mlkgGraph = cy;
 }

@@ -1,0 +1,117 @@
+"""The analyst's workbench in headless Chromium: the graph explorer (expand on click,
+a relation filter, the view in the URL), a browse page narrowed by two facets, and
+the query panel running `implementations`. Screenshots in test-artifacts/."""
+from __future__ import annotations
+
+import pytest
+
+from browser_support import browser, foreign_requests, screenshot, server  # noqa: F401
+
+pytest.importorskip("selenium")
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+VISIBLE_NODES = "return window.mlkgGraph ? window.mlkgGraph.nodes(':visible').map(n => n.data('name')).sort() : null"
+
+
+def _open_graph(browser, url):
+    browser.get(url)
+    wait = WebDriverWait(browser, 15)
+    wait.until(lambda d: d.execute_script(
+        "return window.mlkgGraph && window.mlkgGraph.nodes().length > 1"))
+    return wait
+
+
+def _click_node(browser, name):
+    """A real mouse click on the node's drawn position in the canvas (the whole graph
+    scrolled into view first: a click below the window's edge lands nowhere)."""
+    browser.execute_script("document.getElementById('graph').scrollIntoView({block: 'center'})")
+    x, y = browser.execute_script(
+        "const n = window.mlkgGraph.nodes().filter(n => n.data('name') === arguments[0])[0];"
+        "const p = n.renderedPosition(); return [p.x, p.y];", name)
+    box = browser.find_element(By.ID, "graph")
+    size = box.size
+    ActionChains(browser).move_to_element_with_offset(
+        box, int(x - size["width"] / 2), int(y - size["height"] / 2)).click().perform()
+
+
+def test_click_expands_a_node_and_the_url_keeps_it(server, browser):
+    wait = _open_graph(browser, server + "/#/entity/Library/pytorch")
+    before = browser.execute_script(VISIBLE_NODES)
+    assert before == sorted(["PyTorch", "Meta AI", "MLP-Mixer", "functorch", "timm", "PyTorch3D"])
+    _click_node(browser, "MLP-Mixer")
+    wait.until(lambda d: len(d.execute_script(VISIBLE_NODES)) > len(before))
+    after = set(browser.execute_script(VISIBLE_NODES))
+    assert {"TSMixer", "Google", "TensorFlow", "JFT-300M",
+            "MLP-Mixer: An all-MLP Architecture for Vision"} <= after
+    assert "expand=Architecture%2Fmlpmixer" in browser.current_url
+    screenshot(browser, "explore-expanded.png")
+    # the shared URL draws the same view
+    browser.get(browser.current_url.replace("#", "#x"))  # leave, then come back by the link
+    _open_graph(browser, browser.current_url.replace("#x", "#"))
+    wait.until(lambda d: set(d.execute_script(VISIBLE_NODES)) == after)
+
+
+def test_a_relation_filter_hides_that_type(server, browser):
+    wait = _open_graph(browser, server + "/#/entity/Architecture/mlpmixer")
+    count = ("return window.mlkgGraph.edges(':visible')"
+             ".filter(e => e.data('rel') === 'IMPLEMENTS').length")
+    assert browser.execute_script(count) == 2
+    browser.find_element(By.CSS_SELECTOR, ".rel-filter[value='IMPLEMENTS']").click()
+    wait.until(lambda d: d.execute_script(count) == 0)
+    names = browser.execute_script(VISIBLE_NODES)
+    assert "PyTorch" not in names and "TensorFlow" not in names and "Google" in names
+    assert "hide_rels=IMPLEMENTS" in browser.current_url
+    screenshot(browser, "explore-filtered.png")
+    browser.find_element(By.CSS_SELECTOR, ".rel-filter[value='IMPLEMENTS']").click()
+    wait.until(lambda d: d.execute_script(count) == 2)
+
+
+def test_depth_two_reaches_further(server, browser):
+    wait = _open_graph(browser, server + "/#/entity/Library/functorch?depth=2")
+    wait.until(lambda d: "MLP-Mixer" in d.execute_script(VISIBLE_NODES))  # functorch→PyTorch→MLP-Mixer
+
+
+def test_browse_page_with_two_facets(server, browser):
+    browser.get(server + "/#/browse/Library")
+    wait = WebDriverWait(browser, 15)
+    rows = "return [...document.querySelectorAll('#browse-table tr[data-name]')].map(r => r.dataset.name)"
+    wait.until(lambda d: len(d.execute_script(rows)) == 7)
+    wait.until(EC.element_to_be_clickable(
+        (By.CSS_SELECTOR, ".facet[data-facet='organization'][data-value='Meta AI']"))).click()
+    wait.until(lambda d: d.execute_script(rows) == ["PyTorch", "functorch"])
+    wait.until(EC.element_to_be_clickable(
+        (By.CSS_SELECTOR, ".facet[data-facet='has'][data-value='BUILT_ON:out']"))).click()
+    wait.until(lambda d: d.execute_script(rows) == ["functorch"])
+    assert "organization=Meta+AI" in browser.current_url and "has=BUILT_ON%3Aout" in browser.current_url
+    assert browser.find_element(By.ID, "browse-total").text == "1 found"
+    screenshot(browser, "browse.png")
+    # removing one chip widens it again
+    browser.find_element(By.CSS_SELECTOR, ".chip[data-facet='organization']").click()
+    wait.until(lambda d: d.execute_script(rows) == ["functorch", "timm", "PyTorch3D"])
+    assert foreign_requests(browser, server) == []
+
+
+def test_query_panel_runs_implementations(server, browser):
+    browser.get(server + "/#/query")
+    wait = WebDriverWait(browser, 15)
+    select = wait.until(EC.presence_of_element_located((By.ID, "query-name")))
+    from selenium.webdriver.support.ui import Select
+    Select(select).select_by_value("implementations")
+    box = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#query-params input[name='name']")))
+    box.send_keys("MLP Mixer")
+    browser.find_element(By.ID, "run-query").click()
+    cells = "return [...document.querySelectorAll('#query-rows td')].map(td => td.textContent)"
+    wait.until(lambda d: d.execute_script(cells) == ["PyTorch", "TensorFlow", "timm"])
+    assert "#/query/implementations?name=MLP+Mixer" in browser.current_url
+    wait.until(lambda d: d.execute_script(
+        "return window.mlkgQueryGraph && window.mlkgQueryGraph.nodes().length") == 4)
+    screenshot(browser, "query-panel.png")
+    # an unknown name shows the API's suggestions
+    box = browser.find_element(By.CSS_SELECTOR, "#query-params input[name='name']")
+    box.clear()
+    box.send_keys("MLP Mixr")
+    browser.find_element(By.ID, "run-query").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "query-table"), "Did you mean: MLP-Mixer"))
