@@ -17,7 +17,7 @@ from api import ask as ask_module
 from api import browse as browse_module
 from api import metrics
 from api.errors import ApiError, NotFound
-from api.summary import summarize
+from api.summary import outside_links, summarize
 from api.settings import Settings
 from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, SchemaError, StoreError,
                        UnknownName)
@@ -139,6 +139,11 @@ class GraphService:
             "sources": sorted(sources.values(),
                               key=lambda s: (s.get("published") or "", s["id"]), reverse=True),
         }
+        page["links"] = outside_links(props)
+        if str(lab) in ("Paper", "Architecture"):
+            # code for it: libraries implementing it, its paper or the paper's architecture
+            page["implementations"] = [r["library"] for r in self._run(
+                "implementations", {"name": props.get("name"), "limit": 100})]
         page["summary"] = summarize(page)
         return page
 

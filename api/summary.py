@@ -4,6 +4,8 @@ and how many sources say so. The entity page shows it and /ask answers "tell me
 about X" with it. Input is ``GraphService.entity``'s result."""
 from __future__ import annotations
 
+import re
+
 # (group, phrase) in the order they are told; the phrase precedes the names.
 ABOUT_IT = [  # facts where the entity is the subject
     ("developed_by", "made by"), ("introduced_in", "introduced in"),
@@ -46,7 +48,7 @@ def summarize(entity: dict) -> str:
             verb = phrase.format(s="" if plural else "s", **{"is": "are" if plural else "is"})
             around.append(f"{_names(others)} {verb}")
     if around:
-        sentences.append(_capital(_join(around, ";")) + ".")
+        sentences.append(_join(around, ";") + ".")  # starts with a name: its own case
     sources = entity.get("sources") or []
     if sources:
         latest = sources[0]  # newest first
@@ -58,6 +60,28 @@ def summarize(entity: dict) -> str:
     if not (clauses or own or around):
         sentences.insert(1, "The graph records no relations for it yet.")
     return " ".join(sentences)
+
+
+def outside_links(props: dict) -> list[dict]:
+    """Where to read more, from the identifiers the graph holds (never guessed from a
+    name): arXiv abstract and PDF and its Hugging Face papers page, DOI, the GitHub
+    repository, a homepage."""
+    links = []
+    arxiv_id = props.get("arxiv_id")
+    if arxiv_id:
+        links += [{"kind": "arXiv", "url": f"https://arxiv.org/abs/{arxiv_id}"},
+                  {"kind": "PDF", "url": f"https://arxiv.org/pdf/{arxiv_id}"},
+                  {"kind": "Hugging Face", "url": f"https://huggingface.co/papers/{arxiv_id}"}]
+    if props.get("doi"):
+        links.append({"kind": "DOI", "url": f"https://doi.org/{props['doi']}"})
+    repo = props.get("repo")
+    if repo and re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+        links.append({"kind": "GitHub", "url": f"https://github.com/{repo}"})
+    for prop in ("homepage", "url"):
+        value = props.get(prop)
+        if isinstance(value, str) and value.startswith(("https://", "http://")):
+            links.append({"kind": "Homepage" if prop == "homepage" else "Web", "url": value})
+    return links
 
 
 def _label_words(label: str) -> str:
@@ -80,7 +104,3 @@ def _join(parts: list[str], sep: str = ",") -> str:
     if sep == ";":
         return "; ".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

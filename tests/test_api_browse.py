@@ -98,3 +98,18 @@ def test_the_query_panels_lineage_routes(client, path, params, first):
     # the web page's query panel runs these without a key, as it does the older routes
     body = client.get(f"/lineage/{path}", params=params).json()
     assert body["query"] == path and body["rows"][0] == first
+
+
+def test_entity_page_links_code_and_summary(client):
+    paper = client.get("/entities/Paper/arxiv:2105.01601").json()
+    assert {link["kind"]: link["url"] for link in paper["links"]} == {
+        "arXiv": "https://arxiv.org/abs/2105.01601", "PDF": "https://arxiv.org/pdf/2105.01601",
+        "Hugging Face": "https://huggingface.co/papers/2105.01601"}
+    # the paper's architecture's implementations count as its code
+    assert paper["implementations"] == ["PyTorch", "TensorFlow", "timm"]
+    assert "written by Ilya Tolstikhin and evaluated on ImageNet. It introduces MLP-Mixer. " \
+           "timm implements it." in paper["summary"]
+    timm = client.get("/entities/Library/timm").json()
+    assert timm["links"] == [{"kind": "GitHub",
+                              "url": "https://github.com/huggingface/pytorch-image-models"}]
+    assert "implementations" not in timm

@@ -132,10 +132,14 @@ async function showEntity(label, key, params) {
       <h1 id="entity-name">${esc(e.name)}<span class="label">${esc(e.label)}</span></h1>
       <p class="summary">${esc(e.summary)}</p>
       ${e.aliases.length ? `<p><b>Also known as:</b> ${e.aliases.map(esc).join(", ")}</p>` : ""}
+      ${e.links.length ? `<p class="links">${e.links.map((l) => `<a class="outside" data-kind="${esc(l.kind)}" href="${esc(l.url)}" rel="noopener">${esc(l.kind)}</a>`).join(" · ")}</p>` : ""}
+      ${paperFacts(e)}
       <p><b>Keys:</b> ${keys}</p>
       ${props ? `<ul>${props}</ul>` : ""}
       <p class="muted">First seen ${esc(e.first_seen)}; last seen ${esc(e.last_seen)}.</p>
     </div>
+    ${e.implementations && e.implementations.length ? `<div class="card" id="code"><h3>Code and frameworks</h3><p>${e.implementations.map(esc).join(", ")}</p>
+      <p class="muted">Libraries implementing it${e.label === "Paper" ? " or an architecture it introduced" : " or the paper that introduced it"}.</p></div>` : ""}
     ${explorerHTML(params)}
     <div class="grid">${groups || `<div class="card muted">No relations recorded yet.</div>`}</div>
     <div class="card"><h3>Sources</h3><ul class="rels">${e.sources.map((s) => `
@@ -143,6 +147,20 @@ async function showEntity(label, key, params) {
       <span class="muted">${esc(s.kind)} · ${esc(s.published || "undated")}</span>
       ${s.snippet ? `<div class="evidence"><q>${esc(s.snippet)}</q></div>` : ""}</li>`).join("") || "<li class='muted'>None.</li>"}</ul></div>`;
   explore(e, params, entityHref(e.label, e.key));
+}
+
+function paperFacts(e) {
+  // authors in the paper's own order (arXiv metadata), else as the relations list them
+  if (e.label !== "Paper") return "";
+  const p = e.properties;
+  const listed = (e.lineage.authored_by || []).map((o) => o.name);
+  const authors = Array.isArray(p.authors) && p.authors.length ? p.authors : listed;
+  const facts = [];
+  if (authors.length) facts.push(`<b>Authors:</b> <span id="paper-authors">${authors.map(esc).join(", ")}</span>`);
+  if (p.published) facts.push(`<b>Published:</b> ${esc(String(p.published).slice(0, 10))}`);
+  if (p.updated) facts.push(`<b>Updated:</b> ${esc(String(p.updated).slice(0, 10))}`);
+  if (p.categories) facts.push(`<b>Categories:</b> ${esc([].concat(p.categories).join(", "))}`);
+  return facts.length ? `<p>${facts.join(" · ")}</p>` : "";
 }
 
 function relationItem(r) {

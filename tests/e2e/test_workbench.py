@@ -115,3 +115,16 @@ def test_query_panel_runs_implementations(server, browser):
     box.send_keys("MLP Mixr")
     browser.find_element(By.ID, "run-query").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "query-table"), "Did you mean: MLP-Mixer"))
+
+
+def test_paper_page_has_authors_links_code_and_summary(server, browser):
+    browser.get(server + "/#/entity/Paper/arxiv%3A2105.01601")
+    wait = WebDriverWait(browser, 15)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "paper-authors"), "Ilya Tolstikhin"))
+    kinds = [a.get_attribute("data-kind") for a in browser.find_elements(By.CSS_SELECTOR, "a.outside")]
+    assert kinds == ["arXiv", "PDF", "Hugging Face"]
+    assert browser.find_element(By.CSS_SELECTOR, "a.outside[data-kind='arXiv']").get_attribute(
+        "href") == "https://arxiv.org/abs/2105.01601"
+    assert browser.find_element(By.ID, "code").text.startswith("Code and frameworks\nPyTorch, TensorFlow, timm")
+    assert "It introduces MLP-Mixer." in browser.find_element(By.CSS_SELECTOR, ".summary").text
+    screenshot(browser, "paper.png")
