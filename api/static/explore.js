@@ -1,7 +1,7 @@
 /* mlkg web page: the entity page's graph explorer (Cytoscape.js, vendored). Click a
    node to expand it (its relations are fetched from /entities/…), double-click to open
    its page; depth 1–3 from the entity; filters by relation type and label; a DAG
-   (breadthfirst, directed) or force layout; fit and reset. The view lives in the URL:
+   (dagre, from the vendored cytoscape-dagre) or force layout; fit and reset. The view lives in the URL:
    #/entity/L/K?depth=2&hide_rels=USES&hide_labels=Person&expand=Library/pytorch&layout=force */
 "use strict";
 
@@ -123,9 +123,15 @@ function layoutGraph(cy, rootId) {
   const visible = cy.elements().not(".hidden");
   const options = $("#graph-layout").value === "force"
     ? {name: "cose", animate: false, padding: 30, nodeRepulsion: () => 9000, idealEdgeLength: () => 90}
-    : {name: "breadthfirst", directed: true, roots: cy.getElementById(rootId), padding: 30, spacingFactor: 1.3, animate: false};
+    : hasDagre()  // dagre ranks along the edges' direction: lineage reads top to bottom
+      ? {name: "dagre", rankDir: "TB", nodeDimensionsIncludeLabels: true, nodeSep: 25, rankSep: 80, edgeSep: 10, padding: 30, animate: false}
+      : {name: "breadthfirst", directed: true, roots: cy.getElementById(rootId), padding: 30, spacingFactor: 1.3, animate: false};
   visible.layout(options).run();
   cy.fit(visible, 30);
+}
+
+function hasDagre() {
+  try { return typeof cytoscape("layout", "dagre") === "function"; } catch (err) { return false; }
 }
 
 function saveView(baseHref, view) {

@@ -39,6 +39,7 @@ def _click_node(browser, name):
 
 def test_click_expands_a_node_and_the_url_keeps_it(server, browser):
     wait = _open_graph(browser, server + "/#/entity/Library/pytorch")
+    assert browser.execute_script("return hasDagre()")  # the vendored DAG layout loaded
     before = browser.execute_script(VISIBLE_NODES)
     assert before == sorted(["PyTorch", "Meta AI", "MLP-Mixer", "functorch", "timm", "PyTorch3D"])
     _click_node(browser, "MLP-Mixer")
