@@ -85,6 +85,7 @@ $("#askform").addEventListener("submit", async (e) => {
     const cols = a.rows.length ? Object.keys(a.rows[0]) : [];
     out.innerHTML = `<div class="card"><p class="muted">Ran <code>${esc(a.query)}</code> with ${esc(JSON.stringify(a.params))}</p>` +
       (a.message ? `<p>${esc(a.message)}</p>` : "") +
+      Object.values(a.suggestions || {}).filter((list) => list.length).map((list) => `<p>Did you mean: ${list.map((x) => `<a href="${entityHref(x.label, x.key)}">${esc(x.name)}</a>`).join(", ")}?</p>`).join("") +
       (a.rows.length ? `<table><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>${a.rows.map((r) => `<tr>${cols.map((c) => `<td>${esc(Array.isArray(r[c]) ? r[c].join(" → ") : r[c])}</td>`).join("")}</tr>`).join("")}</table>` : "<p>No answer in the graph.</p>") + "</div>";
   } catch (err) { out.innerHTML = `<p class="error">${esc(err.message)}</p>`; }
 });

@@ -129,3 +129,17 @@ def test_paper_page_has_authors_links_code_and_summary(server, browser):
     assert browser.find_element(By.ID, "code").text.startswith("Code and frameworks\nPyTorch, TensorFlow, timm")
     assert "It introduces MLP-Mixer." in browser.find_element(By.CSS_SELECTOR, ".summary").text
     screenshot(browser, "paper.png")
+
+
+def test_ask_tell_me_about_and_the_closest_shapes(server, browser):
+    browser.get(server + "/")
+    wait = WebDriverWait(browser, 15)
+    box = wait.until(EC.element_to_be_clickable((By.ID, "ask")))
+    box.send_keys("tell me about GreyKite\n")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "summary"), "GreyKite is a library, made by LinkedIn."))
+    box.clear()
+    box.send_keys("which datasets used for MLP-Mixer\n")
+    example = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#answer a.try")))
+    assert example.text == "What was MLP-Mixer trained on?"
+    example.click()  # asks the example
+    wait.until(EC.text_to_be_present_in_element((By.ID, "answer"), "JFT-300M"))
