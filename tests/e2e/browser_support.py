@@ -29,8 +29,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+ANALYST_KEY = "e2e-analyst-key"
+
+
 @pytest.fixture
 def server(tmp_path_factory):
+    yield from _serve(tmp_path_factory)
+
+
+@pytest.fixture
+def keyed_server(tmp_path_factory):
+    """The same, with an API key configured (the query panel's analyst mode)."""
+    yield from _serve(tmp_path_factory, api_keys=(ANALYST_KEY,))
+
+
+def _serve(tmp_path_factory, **settings):
     import uvicorn
 
     from api.app import create_app
@@ -40,8 +53,8 @@ def server(tmp_path_factory):
     store = EmbeddedStore(tmp_path_factory.mktemp("e2e-falkordb"))
     store.upsert(sample_batch())
     port = _free_port()
-    config = uvicorn.Config(create_app(Settings(), store=store), host="127.0.0.1", port=port,
-                            log_level="warning")
+    config = uvicorn.Config(create_app(Settings(**settings), store=store), host="127.0.0.1",
+                            port=port, log_level="warning")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import browser, foreign_requests, screenshot, server  # noqa: F401
+from browser_support import (ANALYST_KEY, browser, foreign_requests, keyed_server,  # noqa: F401
+                             screenshot, server)
 
 pytest.importorskip("selenium")
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
@@ -143,3 +144,27 @@ def test_ask_tell_me_about_and_the_closest_shapes(server, browser):
     assert example.text == "What was MLP-Mixer trained on?"
     example.click()  # asks the example
     wait.until(EC.text_to_be_present_in_element((By.ID, "answer"), "JFT-300M"))
+
+
+def test_query_panel_analyst_mode_with_a_key(keyed_server, browser):
+    browser.get(keyed_server + "/#/query")
+    wait = WebDriverWait(browser, 15)
+    from selenium.webdriver.support.ui import Select
+    select = wait.until(EC.presence_of_element_located((By.ID, "query-name")))
+    assert "export_nodes" not in [o.get_attribute("value") for o in Select(select).options]
+    browser.find_element(By.CSS_SELECTOR, "details summary").click()
+    key = wait.until(EC.element_to_be_clickable((By.ID, "api-key")))
+    key.send_keys(ANALYST_KEY + "\t")  # change event: the panel redraws with every query
+    cypher = wait.until(EC.element_to_be_clickable((By.ID, "cypher")))
+    options = [o.get_attribute("value") for o in Select(browser.find_element(By.ID, "query-name")).options]
+    assert "export_nodes" in options and "browse" in options
+    cypher.send_keys("MATCH (o:Organization) RETURN o.name AS name ORDER BY name")
+    browser.find_element(By.CSS_SELECTOR, "#cypher-form button").click()
+    cells = "return [...document.querySelectorAll('#query-rows td')].map(td => td.textContent)"
+    wait.until(lambda d: d.execute_script(cells) == ["Google", "LinkedIn", "Meta AI"])
+    cypher = browser.find_element(By.ID, "cypher")
+    cypher.clear()
+    cypher.send_keys("MATCH (n:Library) DETACH DELETE n")  # the database refuses it
+    browser.find_element(By.CSS_SELECTOR, "#cypher-form button").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "query-table"), "read-only"))
+    browser.execute_script("sessionStorage.clear()")
