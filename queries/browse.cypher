@@ -24,8 +24,8 @@ OPTIONAL MATCH (m:Source)-[:MENTIONS]->(n)
 WITH n, organizations, relations, support, introduced, source_lists, collect(m.id) AS mentioned
 WITH n, organizations, relations, support, introduced,
      reduce(acc = mentioned, l IN source_lists | acc + l) AS sids
-OPTIONAL MATCH (s:Source)
-WHERE s.id IN sids
+UNWIND CASE WHEN size(sids) = 0 THEN [null] ELSE sids END AS sid
+OPTIONAL MATCH (s:Source {id: sid})
 WITH n, organizations, relations, support, introduced, min(s.published) AS earliest
 WITH n, organizations, relations, support, coalesce(n.published, introduced, earliest) AS date
 WHERE $year = '' OR date STARTS WITH $year
