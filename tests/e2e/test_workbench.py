@@ -168,3 +168,12 @@ def test_query_panel_analyst_mode_with_a_key(keyed_server, browser):
     browser.find_element(By.CSS_SELECTOR, "#cypher-form button").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "query-table"), "read-only"))
     browser.execute_script("sessionStorage.clear()")
+
+
+def test_a_lone_node_stays_node_sized(server, browser):
+    # JAX has no relations: fitting one node used to zoom it to fill the panel
+    browser.get(server + "/#/entity/Library/jax")
+    wait = WebDriverWait(browser, 15)
+    wait.until(lambda d: d.execute_script("return window.mlkgGraph && window.mlkgGraph.nodes().length") == 1)
+    width = browser.execute_script("return window.mlkgGraph.nodes()[0].renderedWidth()")
+    assert width <= 2 * 32 + 1  # the entity's own node is 32 px; zoom is capped at 2
