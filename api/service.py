@@ -93,6 +93,11 @@ class GraphService:
                            allowed_labels=[str(x) for x in Label],
                            suggestions=self.suggestions(key)) from None
         found = self._run("entity", {"label": str(lab), "key": key})
+        if not found:   # a key a merge (or retype) sent elsewhere answers for its target
+            target = self.curator().redirect(str(lab), key)
+            if target != (str(lab), key):
+                page = self.entity(*target)
+                return {**page, "redirected_from": {"label": str(lab), "key": key}}
         if not found:
             raise NotFound(f"no {lab} has the key {key!r}",
                            suggestions=self.suggestions(key, str(lab)) or self.suggestions(key))
@@ -104,9 +109,10 @@ class GraphService:
         relations = []
         for row in self._run("entity_relations", {"label": str(lab), "key": key}):
             evidence = []
+            per_source = _per_source(row)
             for sid, sentence in zip(row.get("sources") or [], row.get("evidence") or []):
                 src = sources.get(sid, {"id": sid})
-                evidence.append({"sentence": sentence,
+                evidence.append({"sentence": sentence, **per_source.get(sid, {}),
                                  "source": {k: src.get(k) for k in
                                             ("id", "kind", "title", "url", "published")}})
             relations.append({
@@ -119,7 +125,9 @@ class GraphService:
                 "extractor": row.get("extractor"),
                 "extractor_version": row.get("extractor_version"),
                 "first_seen": row.get("first_seen"), "last_seen": row.get("last_seen"),
-                "evidence": evidence,
+                "evidence": evidence, "fact": _fact_id(str(lab), key, row),
+                "rejected": bool(row.get("rejected")), "asserted": bool(row.get("asserted")),
+                "curation": _curation(row),
             })
         keys = {"key": props.get("key")}
         for extra in ("arxiv_id", "doi", "repo", "url", "homepage"):
@@ -308,8 +316,45 @@ class GraphService:
         self._check_size(result)
         return result
 
+    # -- curation (kg.curation; the routes' models are in api.curation) -----------------------
+    def curator(self):
+        from kg.curation import Curator
+        return Curator(self.store)
+
     # -- health --------------------------------------------------------------------------------
     def health(self) -> dict:
         with metrics.time_store_query("counts", self.store.backend):
             nodes, edges = self.store.counts()
         return {"status": "ok", "backend": self.store.backend, "nodes": nodes, "edges": edges}
+
+
+def _fact_id(lab: str, key: str, row: dict) -> str:
+    """The relation's stable id (kg.curation.Fact), whichever end the page is on."""
+    ends = [(lab, key), (row["label"], row["key"])]
+    if row["direction"] == "in":
+        ends.reverse()
+    return "|".join((row["relation"], *ends[0], *ends[1]))
+
+
+def _per_source(row: dict) -> dict[str, dict]:
+    """Each source's extractor ("name version") and confidence, where the relation
+    keeps them per source."""
+    sources, extractors = row.get("sources") or [], row.get("extractors") or []
+    confidences = row.get("confidences") or []
+    if len(extractors) != len(sources) or len(confidences) != len(sources):
+        return {}
+    out = {}
+    for sid, extractor, confidence in zip(sources, extractors, confidences):
+        name, _, version = extractor.rpartition(" ")
+        out[sid] = {"extractor": name or extractor, "extractor_version": version or None,
+                    "confidence": confidence}
+    return out
+
+
+def _curation(row: dict) -> dict | None:
+    if not row.get("curation"):
+        return None
+    return {"id": row["curation"], "action": row.get("curation_action"),
+            "author": row.get("curated_by"), "at": row.get("curated_at"),
+            "reason": row.get("curation_reason"), "reference": row.get("reference")}
+

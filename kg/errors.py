@@ -12,6 +12,8 @@ translated at the boundary with ``raise ... from exc`` so callers catch only the
     │   └── QueryTimeout     a query ran past its time limit
     ├── QueryError           an unknown named query or a missing/invalid parameter
     │   └── UnknownName      a parameter names no entity (carries close-name suggestions)
+    ├── CurationError        a curation that cannot be made or undone
+    │   └── NameNotResolved  a name that is unknown or ambiguous (with the candidates)
     ├── SourceError          a source (file, URL, feed, API) could not be read
     │   └── MalformedDocument a document cannot be parsed; it is quarantined
     └── ExtractionError      the extraction pipeline failed on a document
@@ -68,6 +70,19 @@ class UnknownName(QueryError):
         self.name = name
         self.param = param
         self.suggestions = suggestions or []
+
+
+class CurationError(MlkgError, ValueError):
+    pass
+
+
+class NameNotResolved(CurationError):
+    """``candidates``: the entities (name, label, key) the name could mean; empty
+    when it means none."""
+
+    def __init__(self, message: str, candidates: list[dict] | None = None):
+        super().__init__(message)
+        self.candidates = list(candidates or [])
 
 
 class SourceError(MlkgError):

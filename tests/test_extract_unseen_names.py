@@ -151,6 +151,9 @@ SHAPES = [
      ("Quellbrook", "BUILT_ON", "PyTorch Lightning")),
     ("Quillkit, a toolkit from Salesforce, makes it easy to serve LLMs.", ("Quillkit", "DEVELOPED_BY", "Salesforce")),
     ("Zorvik now supports Trellisformer, the new vision model from Apple.", ("Zorvik", "IMPLEMENTS", "Trellisformer")),
+    # what software implements is a model; what a model is implemented in is software
+    ("Nimbus implements Zephyrnet.", ("Nimbus", "IMPLEMENTS", "Zephyrnet")),
+    ("Zephyrnet is implemented in Nimbus.", ("Nimbus", "IMPLEMENTS", "Zephyrnet")),
 ]
 
 
@@ -178,3 +181,51 @@ def test_a_short_title_naming_a_document_is_not_a_system(extractor):
     labels = {(e.name, str(e.label)) for e in out.entities}
     assert ("Zorblax-2 Technical Report", "Paper") in labels
     assert ("Zorblax-2 Technical Report", "Architecture") not in labels
+
+
+@pytest.mark.parametrize("title, name, library", [
+    ("Frame Averaging - Pytorch", "Frame Averaging", "PyTorch"),
+    ("🦩 Quillformer Attention - Jax", "Quillformer Attention", "JAX"),
+    ("Emerging Zephyr Network (EZN) - Pytorch", "Emerging Zephyr Network", "PyTorch"),
+])
+def test_a_readme_titled_name_dash_library_implements_the_name_in_the_library(extractor, title, name, library):
+    """The README convention "X - Pytorch": the repository implements X in PyTorch, whatever X is."""
+    out = extractor.extract(Document(id="t", kind="newsletter", title=title,
+                                     text="A simple way to enable it for any network, with a few improvements."))
+    assert (name, "Architecture") in {(e.name, str(e.label)) for e in out.entities}
+    assert (library, "IMPLEMENTS", name) in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+@pytest.mark.parametrize("kind, text, paper, name", [
+    # a participle after the name, no auxiliary: "the X proposed in [Paper]"
+    ("docs", "Implementation of the Zephyrnet proposed in [Emergent Abstractions in Autoregressive Models Enable "
+             "Hierarchical Control](https://arxiv.org/abs/2512.20605)",
+     "Emergent Abstractions in Autoregressive Models Enable Hierarchical Control", "Zephyrnet"),
+    # a paper title "X: …" in a curated list introduces X, a method as anywhere else
+    ("list", "- **Zeltron: Adaptive Structure Aware Pooling for Learning Hierarchical Graph Representations "
+             "(AAAI 2020)**",
+     "Zeltron: Adaptive Structure Aware Pooling for Learning Hierarchical Graph Representations", "Zeltron"),
+])
+def test_a_paper_introduces_the_name_it_is_said_to_propose(extractor, kind, text, paper, name):
+    out, got = _found(extractor, kind, text)
+    assert (name, "Architecture") in got
+    assert (paper, "INTRODUCES", name) in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+def test_a_docs_page_titled_by_a_short_name_is_about_that_model(extractor):
+    out = extractor.extract(Document(id="t", kind="docs", title="QuillformerTransformer2DModel",
+                                     text="A Transformer model that accepts multimodal instructions to generate images."))
+    assert ("QuillformerTransformer2DModel", "Architecture") in {(e.name, str(e.label)) for e in out.entities}
+    # a page title made of ordinary words is not a name
+    out = extractor.extract(Document(id="t", kind="docs", title="Pipelines",
+                                     text="Pipelines provide a simple way to run models for inference."))
+    assert "Pipelines" not in {e.name for e in out.entities}
+
+
+def test_a_cited_first_author_did_not_develop_the_model(extractor):
+    """"X from Ardwick et al.: [Paper]" cites the paper's authors: AUTHORED_BY, not DEVELOPED_BY."""
+    out, _ = _found(extractor, "docs", "- **[QuillConv](https://example.org/quillconv.html)** from Ardwick *et al.*: "
+                                       "[Sparse Message Passing for Lattices](https://arxiv.org/abs/2101.00001) (ICML 2021)")
+    rels = {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+    assert ("Sparse Message Passing for Lattices", "AUTHORED_BY", "Ardwick") in rels
+    assert not any(t == "DEVELOPED_BY" and tail == "Ardwick" for _h, t, tail in rels)

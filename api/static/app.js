@@ -167,8 +167,42 @@ function paperFacts(e) {
 function relationItem(r) {
   const ev = r.evidence.map((x) => `<div class="evidence"><q>${esc(x.sentence)}</q> —
     ${x.source.url ? `<a href="${esc(x.source.url)}" rel="noopener">${esc(x.source.title || x.source.id)}</a>` : esc(x.source.id)}
-    ${x.source.published ? `<span class="muted">(${esc(x.source.published)})</span>` : ""}</div>`).join("");
-  return `<li><a class="entity-link" href="${entityHref(r.other.label, r.other.key)}">${esc(r.other.name)}</a>
+    ${x.source.published ? `<span class="muted">(${esc(x.source.published)})</span>` : ""}
+    ${x.extractor ? `<span class="muted extractor">· ${esc(x.extractor)} ${esc(x.extractor_version || "")}${x.confidence != null ? `, confidence ${Number(x.confidence).toFixed(2)}` : ""}</span>` : ""}</div>`).join("");
+  const c = r.curation;
+  const status = r.rejected ? "rejected" : r.asserted ? "asserted" : "";
+  const curation = c && status ? `<span class="curation ${status}">${status} by ${esc(c.author)} on ${esc((c.at || "").slice(0, 10))}${c.reason ? `, reason: ${esc(c.reason)}` : ""}${c.reference ? (/^https?:\/\//i.test(c.reference) ? ` (<a href="${esc(c.reference)}" rel="noopener">reference</a>)` : ` (reference: ${esc(c.reference)})`) : ""}</span>` : "";
+  const buttons = apiKey() && r.fact ? `${r.rejected ? "" : `<button class="curate" data-action="reject" data-fact="${esc(r.fact)}">Reject</button>`}${r.asserted ? "" : `<button class="curate" data-action="assert" data-fact="${esc(r.fact)}">Confirm</button>`}` : "";
+  return `<li class="${status}" data-fact="${esc(r.fact || "")}"><a class="entity-link" href="${entityHref(r.other.label, r.other.key)}">${esc(r.other.name)}</a>
     <span class="label">${esc(r.other.label)}</span>
-    <span class="support" title="distinct sources">support ${esc(r.support)}${r.confidence != null ? ` · confidence ${Number(r.confidence).toFixed(2)}` : ""}</span>${ev}</li>`;
+    <span class="support" title="distinct sources">support ${esc(r.support)}${r.confidence != null ? ` · confidence ${Number(r.confidence).toFixed(2)}` : ""}</span>${buttons}${curation}${ev}</li>`;
 }
+
+/* -- curation: reject / confirm a fact once an API key is entered ------------------------- */
+function apiKey() { return sessionStorage.getItem("mlkgApiKey") || ""; }
+$("#apikey").value = apiKey();
+$("#apikey").addEventListener("change", () => { sessionStorage.setItem("mlkgApiKey", $("#apikey").value.trim()); route(); });
+document.addEventListener("click", (e) => {
+  const button = e.target.closest("button.curate");
+  if (!button) return;
+  const li = button.closest("li");
+  li.querySelectorAll(".curate-form").forEach((f) => f.remove());
+  const form = document.createElement("form");
+  form.className = "curate-form";
+  form.innerHTML = `<input name="reason" required placeholder="Why? (recorded with your key's name)"><button>${button.dataset.action === "reject" ? "Reject" : "Confirm"}</button><span class="error"></span>`;
+  li.append(form);
+  form.reason.focus();
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const response = await fetch("/curation/" + button.dataset.action, {
+      method: "POST", headers: {"Content-Type": "application/json", "X-API-Key": apiKey()},
+      body: JSON.stringify({fact: button.dataset.fact, reason: form.reason.value}),
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      form.querySelector(".error").textContent = body.detail || response.statusText;
+      return;
+    }
+    route();
+  });
+});

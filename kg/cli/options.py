@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 import click
 
-from kg.errors import (ConfigError, MlkgError, QueryError, QueryTimeout, ReadOnlyViolation,
-                       SchemaError, SourceError, StoreError, UnknownName)
+from kg.errors import (ConfigError, CurationError, MlkgError, QueryError, QueryTimeout,
+                       ReadOnlyViolation, SchemaError, SourceError, StoreError, UnknownName)
 
 
 def store_option(func: Callable) -> Callable:
@@ -115,7 +115,7 @@ def _exit_class(exc: MlkgError) -> type[click.ClickException]:
         return InputError
     if isinstance(exc, StoreError):
         return StoreFailed
-    if isinstance(exc, (ConfigError, QueryError, SchemaError, SourceError)):
+    if isinstance(exc, (ConfigError, QueryError, SchemaError, SourceError, CurationError)):
         return InputError
     return Partial
 

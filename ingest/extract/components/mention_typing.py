@@ -174,7 +174,10 @@ class EntityTyper:
                     label = c.label
             if label is None:
                 label = info.get("title_short_label") or ("Library" if kind == "list" else "Architecture")
-            short_mention = Mention(s, e, label, "title", name=doc[s:e].text, confidence=0.7)
+            # "Frame Averaging - Pytorch": the cue says why the title's name is a name
+            props = {"cue": "title-dash-library"} if info.get("title_library") else \
+                {"cue": "docs-title"} if info.get("title_page_name") else {}
+            short_mention = Mention(s, e, label, "title", name=doc[s:e].text, props=props, confidence=0.7)
         info["inner"] = [(p, c) for p, c in found if not short or (c.start, c.end) != tuple(short)]
         info["short_mention"] = short_mention
         return found

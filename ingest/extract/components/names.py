@@ -116,8 +116,11 @@ class NameFinder:
         self.changelog_verbs = frozenset(cues["changelog_verbs"])
         self.document_words = frozenset(cues["document_words"])
         verbs = sorted(cues["library_verbs"], key=len, reverse=True)
-        self.library_verb = re.compile(r"\s*(?:(?:now|also|officially|finally|already)\s+)*(?:"
+        self.library_verb = re.compile(r"\s*(?:(?:" + "|".join(_ADVERBS) + r")\s+)*(?:"
                                        + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs) + r")\b", re.I)
+        # the words a library verb can start with: a cheap test before the regex
+        self.library_verb_starts = frozenset(_ADVERBS) | {v.split()[0] for v in verbs}
+        self.context_cues = [(c["id"], c["label"], _phrase_before(c["before"])) for c in cues["context_cues"]]
 
     # ---- helpers -------------------------------------------------------------------
     def head_label(self, word: str, kind: str) -> str | None:
@@ -336,8 +339,7 @@ class NameFinder:
                 lab = self.scan_head(doc, k + 1, kind, 6)
                 if lab in {"Library", "Architecture", "Dataset"}:
                     return lab, "item-description"
-            if kind != "arxiv" and nxt in {"now", "also", "officially", "finally", "already", "supports", "adds",
-                                           "added", "builds", "is", "integrates", "wraps", "ships"}:
+            if kind != "arxiv" and nxt in self.library_verb_starts:
                 at = doc[k].idx
                 if self.library_verb.match(text_of(doc)[at:at + 60]):
                     return "Library", "library-verb"       # "Zorvik now supports …"
@@ -351,6 +353,9 @@ class NameFinder:
                 return "Dataset", "prev-dataset"
             if _PREV_ARCH.search(prev):
                 return "Architecture", "prev-arch"
+            for cue_id, label, before in self.context_cues:
+                if before.search(prev):
+                    return label, cue_id
             if _PREV_FROM.search(prev) or (
                     kind != "arxiv" and _PREV_BY.search(prev)
                     and j < n and not texts[j][:1].isdigit()):
@@ -373,11 +378,15 @@ class NameFinder:
                              props=dict(info.get("title_props", {})), confidence=0.9))
         for k in range(span.start, span.end):
             taken[k] = True
+        if kind != "arxiv" and self._title_in_library(doc, span, info):
+            return
+        words = [t for t in span if not t.is_punct]
+        if kind == "docs" and self._page_name(doc, span, words, info):
+            return
         # an arXiv title that is only a system name ("LongLLaMA", "RoboCat"): the record
         # is about the system, named as the annotation convention does (docs/ANNOTATION.md),
         # typed by what the text says it is; the record stays a Paper (optional in the
         # annotations) that introduces it, which is what a lineage question asks for
-        words = [t for t in span if not t.is_punct]
         if kind == "arxiv" and not any(t.text == ":" for t in span) \
                 and all(t.text[:1].isupper() or t.text[:1].isdigit() for t in words) \
                 and (len(words) == 1 or (len(words) <= 3 and any(shape(t) == 2 for t in words))) \
@@ -394,6 +403,46 @@ class NameFinder:
                 if any(shape(t) > 0 for t in head) and not self.generic(head.text):
                     info["title_short"] = (head.start, head.end)
                 break
+
+    def _page_name(self, doc, span, words, info) -> bool:
+        """A library docs page titled by a short name ("OmniGenTransformer2DModel",
+        "Kandinsky 3", "SK-ResNeXt") is about that model: a candidate (cue docs-title)
+        that the mention scorer weighs, since "Pipelines" and "Image-to-image" are
+        page titles too."""
+        if not 1 <= len(words) <= 4 or any(t.text == ":" for t in span) \
+                or not all(t.text[:1].isupper() or t.text[:1].isdigit() for t in words) \
+                or not any(shape(t) > 0 for t in words) or self.generic(span.text) \
+                or words[-1].text.lower() in self.document_words \
+                or all(self._common(t.text) for t in words):
+            return False
+        info["title_short"] = (span.start, span.end)
+        info["title_short_label"] = self.cue(doc, span.start, span.end, "docs")[0]
+        info["title_page_name"] = True
+        return True
+
+    def _title_in_library(self, doc, span, info) -> bool:
+        """A README title "Frame Averaging - Pytorch": the name before the dash is what
+        the repository implements in the library after it (relations.py adds IMPLEMENTS)."""
+        dashes = [t.i for t in span if t.text in {"-", "–", "—"}]
+        if len(dashes) != 1 or dashes[0] == span.start or dashes[0] + 1 >= span.end:
+            return False
+        d = dashes[0]
+        right = doc[d + 1:span.end].text
+        if "Library" not in {e.label for e in self.catalog.lookup(right)}:
+            return False
+        s, e = span.start, d
+        while s < e and not any(ch.isalnum() for ch in doc[s].text):
+            s += 1          # "🦩 Flamingo - Pytorch"
+        if e - s > 2 and doc[e - 1].text == ")" and "(" in [t.text for t in doc[s:e - 1]]:
+            e = max(k for k in range(s, e) if doc[k].text == "(")   # "… Network (ESBN)": the long form
+        left = doc[s:e].text
+        if not 0 < e - s <= 8 or not any(ch.isalnum() for ch in left) or self.generic(left) \
+                or self.catalog.lookup(left):
+            return False
+        info["title_short"] = (s, e)
+        info["title_short_label"] = self.cue(doc, s, e, "newsletter")[0]
+        info["title_library"] = (d + 1, span.end)
+        return True
 
     def _from_lists(self, doc, found, taken):
         """'(from A, B and the C team)' → organisations."""
@@ -555,6 +604,15 @@ _PREV_FROM = re.compile(r"\(\s*from\s+(?:the\s+)?$")
 _PREV_BY = re.compile(r"\b(?:from|by)\s+(?:the\s+)?$")
 _ARTIFACT_FROM = re.compile(r"\b(?:library|toolkit|framework|package|tool|model|models|dataset|benchmark|"
                             r"platform|engine|system)\s+(?:from|by|developed by|released by|built by)\s+(?:the\s+)?$")
+
+
+_ADVERBS = ("now", "also", "officially", "finally", "already")
+
+
+def _phrase_before(phrases: list[str]) -> re.Pattern:
+    """Matches text ending in one of ``phrases`` (and an optional article)."""
+    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(r"(?:^|\s)(?:" + alts + r")\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 
 
 def _positions(texts: list[str], words, start: int, stop: int) -> list[int]:
