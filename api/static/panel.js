@@ -2,13 +2,12 @@
    parameters, from the query file headers), fill them in, see the table and a graph.
    Queries with a public GET route (/lineage/…, /search) run without a key; with an API
    key every named query runs (POST /queries/{name}) and so does read-only Cypher
-   (POST /cypher, the analyst mode). The URL is the query: #/query/implementations?name=MLP-Mixer */
+   (POST /cypher, the analyst mode). The key is the tab's one key (apiKey(), app.js),
+   the same the header's field holds for curation. The URL is the query: #/query/implementations?name=MLP-Mixer */
 "use strict";
 
 const GET_ROUTES = new Set(["implementations", "upstream", "downstream", "developers", "introduced_in",
   "releases", "path", "mentions", "neighbors", "authors", "datasets", "search"]);
-
-function apiKey() { return sessionStorage.getItem("mlkgKey") || ""; }
 
 async function showPanel(name, params) {
   const section = $("#panel");
@@ -35,7 +34,11 @@ async function showPanel(name, params) {
   fill();
   $("#query-name").addEventListener("change", () => { params = new URLSearchParams(); fill(); });
   $("#query-form").addEventListener("submit", (ev) => { ev.preventDefault(); runQuery(available.find((x) => x.name === $("#query-name").value)); });
-  $("#api-key").addEventListener("change", (ev) => { sessionStorage.setItem("mlkgKey", ev.target.value.trim()); showPanel($("#query-name").value, params); });
+  $("#api-key").addEventListener("change", (ev) => {
+    // the tab's one key (apiKey() in app.js): the header's curation field shows it too
+    sessionStorage.setItem("mlkgApiKey", ev.target.value.trim()); $("#apikey").value = apiKey();
+    showPanel($("#query-name").value, params);
+  });
   const cypherForm = $("#cypher-form");
   if (cypherForm) cypherForm.addEventListener("submit", (ev) => { ev.preventDefault(); runCypher($("#cypher").value); });
   if (name && current && current.name === name && current.params.every((p) => params.get(p))) runQuery(current);
