@@ -152,7 +152,13 @@ class GraphService:
             # code for it: libraries implementing it, its paper or the paper's architecture
             page["implementations"] = [r["library"] for r in self._run(
                 "implementations", {"name": props.get("name"), "limit": 100})]
-        page["summary"] = summarize(page)
+        # the summary tells what the graph stands by: a rejected relation stays on the
+        # page, marked, but is not told
+        told: dict[str, list[dict]] = {}
+        for rel in relations:
+            if not rel["rejected"]:
+                told.setdefault(rel["group"], []).append(rel["other"])
+        page["summary"] = summarize({**page, "lineage": told})
         return page
 
     # -- browse pages (api/browse.py) -------------------------------------------------------

@@ -179,6 +179,7 @@ function relationItem(r) {
 }
 
 /* -- curation: reject / confirm a fact once an API key is entered ------------------------- */
+// one key for the tab: the header's field (curation) and the query panel's analyst mode
 function apiKey() { return sessionStorage.getItem("mlkgApiKey") || ""; }
 $("#apikey").value = apiKey();
 $("#apikey").addEventListener("change", () => { sessionStorage.setItem("mlkgApiKey", $("#apikey").value.trim()); route(); });
@@ -203,6 +204,7 @@ document.addEventListener("click", (e) => {
       form.querySelector(".error").textContent = body.detail || response.statusText;
       return;
     }
+    entityCache.clear();  // the explorer's neighbours show the curation too
     route();
   });
 });

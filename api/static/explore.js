@@ -51,6 +51,7 @@ async function explore(e, params, baseHref) {
       {selector: "node[label = 'Dataset']", style: {"shape": "barrel", "background-color": "#4db6ac"}},
       {selector: "edge", style: {"label": "data(rel)", "font-size": 8, "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5, "line-color": "#aab", "target-arrow-color": "#aab",
         "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8}},
+      {selector: "edge[?rejected]", style: {"line-style": "dashed", "line-color": "#d9a0a0", "target-arrow-color": "#d9a0a0"}},  // curated out, still shown
       {selector: ".hidden", style: {"display": "none"}},
     ],
   });
@@ -69,7 +70,7 @@ async function explore(e, params, baseHref) {
       }
       const [source, target] = r.direction === "out" ? [me, id] : [id, me];
       const edgeId = source + "|" + r.relation + "|" + target;
-      if (cy.getElementById(edgeId).empty()) cy.add({group: "edges", data: {id: edgeId, source, target, rel: r.relation}});
+      if (cy.getElementById(edgeId).empty()) cy.add({group: "edges", data: {id: edgeId, source, target, rel: r.relation, rejected: !!r.rejected}});
     });
     return added;
   };
