@@ -156,6 +156,8 @@ def test_query_panel_analyst_mode_with_a_key(keyed_server, browser):
     key = wait.until(EC.element_to_be_clickable((By.ID, "api-key")))
     key.send_keys(ANALYST_KEY + "\t")  # change event: the panel redraws with every query
     cypher = wait.until(EC.element_to_be_clickable((By.ID, "cypher")))
+    # the tab's one key: the header's curation field holds it too
+    assert browser.find_element(By.ID, "apikey").get_attribute("value") == ANALYST_KEY
     options = [o.get_attribute("value") for o in Select(browser.find_element(By.ID, "query-name")).options]
     assert "export_nodes" in options and "browse" in options
     cypher.send_keys("MATCH (o:Organization) RETURN o.name AS name ORDER BY name")
