@@ -97,3 +97,38 @@ def test_a_merged_away_key_redirects(client):
     assert "Meta AI" in page["aliases"]
     client.post(f"/curation/{r.json()['id']}/undo", headers=key)
     assert client.get("/entities/Organization/metaai").json()["key"] == "metaai"
+
+
+def test_the_workbench_leaves_a_rejected_fact_out(client):
+    # the page's summary and code card, the browse pages and the panel's datasets route
+    # tell what the graph stands by; the relation itself stays on the page, marked
+    key = {"X-API-Key": "s3cret"}
+    mixer = client.get("/entities/Architecture/mlpmixer").json()
+    assert "PyTorch and TensorFlow implement it" in mixer["summary"]
+    before = {r["name"]: r for r in client.get("/browse/Library").json()["rows"]}
+    assert "IMPLEMENTS:out" in before["PyTorch"]["relations"]
+    for head, rtype, tail in (("PyTorch", "IMPLEMENTS", "MLP-Mixer"),
+                              ("MLP-Mixer", "TRAINED_ON", "JFT-300M")):
+        r = client.post("/curation/reject", json={"head": head, "type": rtype, "tail": tail,
+                                                  "reason": "test"}, headers=key)
+        assert r.status_code == 200, r.text
+    mixer = client.get("/entities/Architecture/mlpmixer").json()
+    assert "TensorFlow implements it" in mixer["summary"] and "PyTorch" not in mixer["summary"]
+    assert "JFT-300M" not in mixer["summary"]
+    assert mixer["implementations"] == ["TensorFlow", "timm"]
+    assert next(r for r in mixer["relations"] if r["fact"] == FACT)["rejected"]
+    after = {r["name"]: r for r in client.get("/browse/Library").json()["rows"]}
+    assert "IMPLEMENTS:out" not in after["PyTorch"]["relations"]
+    assert after["PyTorch"]["support"] < before["PyTorch"]["support"]
+    pytorch_implements = client.get("/browse/Library", params={"has": "IMPLEMENTS:out"}).json()
+    assert "PyTorch" not in _names(pytorch_implements)
+    datasets = client.get("/lineage/datasets", params={"name": "MLP-Mixer"}).json()["rows"]
+    assert [d["dataset"] for d in datasets] == ["ImageNet"]
+    # a rejected entity leaves the browse pages too
+    r = client.post("/curation/reject", json={"entity": "JAX", "reason": "test"}, headers=key)
+    assert r.status_code == 200, r.text
+    assert "JAX" not in _names(client.get("/browse/Library").json())
+
+
+def _names(body: dict) -> list[str]:
+    return [r["name"] for r in body["rows"]]

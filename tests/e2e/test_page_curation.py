@@ -5,37 +5,15 @@ rejected fact out, and the log names the key's name as the author. Skips locally
 without a browser, fails under CI=true (like test_page.py)."""
 from __future__ import annotations
 
-import threading
-import time
-
 import httpx
 import pytest
 
-from test_page import _free_port, browser  # noqa: F401  (the Chromium fixture)
+from browser_support import _serve, browser  # noqa: F401  (the Chromium fixture)
 
 
 @pytest.fixture
 def keyed_server(tmp_path_factory):
-    import uvicorn
-
-    from api.app import create_app
-    from api.settings import Settings
-    from kg.store.embedded.store import EmbeddedStore
-    from sample_graph import sample_batch
-    store = EmbeddedStore(tmp_path_factory.mktemp("e2e-curation"))
-    store.upsert(sample_batch())
-    port = _free_port()
-    app = create_app(Settings(api_keys=("ana:page-key",)), store=store)
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
-    store.stop_server()
+    yield from _serve(tmp_path_factory, api_keys=("ana:page-key",))
 
 
 def _wait(browser):
