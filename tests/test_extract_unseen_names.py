@@ -263,3 +263,21 @@ def test_a_title_that_is_the_first_word_of_the_text_is_still_a_title(extractor):
                                      text="Corvid is a PyTorch library for training sparse transformers."))
     assert ("Corvid", "Library") in {(e.name, str(e.label)) for e in out.entities}
     assert ("Corvid", "BUILT_ON", "PyTorch") in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+def test_a_bibtex_entry_is_a_citation_not_names(extractor):
+    text = ("If you find this code useful, please cite:\n\n@inproceedings{kowalczyk2021quill,\n"
+            "  title={Sparse {Quill} Transformers for Retrieval},\n"
+            "  author={Kowalczyk, Ada and Tanaka, Rui and Brandt, Lena},\n  booktitle={NeurIPS},\n  year={2021}\n}\n\n"
+            "Quillnet is a retrieval model.")
+    out = extractor.extract(Document(id="t", kind="newsletter", text=text))
+    names = {e.name for e in out.entities}
+    assert "Quillnet" in names
+    assert not names & {"Ada", "Tanaka", "Rui", "Brandt", "Lena}", "Lena"}
+
+
+def test_an_unclosed_bibtex_entry_keeps_the_text():
+    from ingest.extract.markup import clean
+    text = "Quillnet is a model. @article{key, title={Open " + "{" * 10_000 + " Brindle is a dataset."
+    assert clean(text).text == text       # no closing brace: nothing is dropped
+    assert clean("a @misc{k, title={T}} b").text == "a \n b"
