@@ -281,3 +281,17 @@ def test_an_unclosed_bibtex_entry_keeps_the_text():
     text = "Quillnet is a model. @article{key, title={Open " + "{" * 10_000 + " Brindle is a dataset."
     assert clean(text).text == text       # no closing brace: nothing is dropped
     assert clean("a @misc{k, title={T}} b").text == "a \n b"
+
+
+@pytest.mark.parametrize("line", [
+    "- **Sparse Quill Transformers for Long Document Retrieval** [[paper](https://arxiv.org/abs/2101.00001)] "
+    "[[code](https://github.com/x/quill)]",
+    "- Sparse Quill Transformers for Long Document Retrieval (NeurIPS 2021) [paper](https://arxiv.org/abs/2101.00001)",
+])
+def test_a_listed_title_takes_the_arxiv_id_of_its_paper_link(extractor, line):
+    """The title is the paper the "[paper](arXiv)" link beside it points to: one node,
+    keyed by the arXiv id, with no bracket run into its name."""
+    out = extractor.extract(Document(id="t", kind="list", text=line))
+    papers = [e for e in out.entities if str(e.label) == "Paper"]
+    assert [(p.name, p.key) for p in papers] == [("Sparse Quill Transformers for Long Document Retrieval",
+                                                  "arxiv:2101.00001")]

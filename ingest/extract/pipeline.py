@@ -25,6 +25,7 @@ from kg.keys import normalize_arxiv_id
 from kg.models import Document, Entity, EntityRef, Evidence, Relation
 from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
 from ingest.extract.components.base import state, titleish
+from ingest.extract.components.links import attach_paper_links
 from ingest.extract.markup import LinkSpan, clean
 from ingest.extract.lexicon import install_word_flag
 from ingest.extract.tokenizer import make_tokenizer
@@ -195,6 +196,7 @@ class Extractor:
         if sdoc is None:
             return Extraction(doc.id)
         ms = state(sdoc).mentions
+        attach_paper_links(sdoc, ms)
         resolver = Resolver()
         cids = []
         for m in ms:
