@@ -234,18 +234,6 @@ def test_a_cited_first_author_did_not_develop_the_model(extractor):
     assert not any(t == "DEVELOPED_BY" and tail == "Ardwick" for _h, t, tail in rels)
 
 
-def test_a_release_note_under_a_library_title_adds_models_to_that_library(extractor):
-    """docs/ANNOTATION.md: a changelog's "Add X model" → the library IMPLEMENTS X, only
-    when the library is named in the view."""
-    note = "- Added the Zephyrnet model for reading comprehension.\n- Added support for Quillformer encoders."
-    out = extractor.extract(Document(id="t", kind="newsletter", title="AllenNLP v2.1.0 (2021-03-01) — Added",
-                                     text=note))
-    rels = {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
-    assert {("AllenNLP", "IMPLEMENTS", "Zephyrnet"), ("AllenNLP", "IMPLEMENTS", "Quillformer")} <= rels
-    out = extractor.extract(Document(id="t", kind="newsletter", title="v2.1.0 (2021-03-01) — Added", text=note))
-    assert not any(str(r.type) == "IMPLEMENTS" for r in out.relations)
-
-
 def test_a_lower_case_name_with_a_release_version_is_a_library(extractor):
     """Software is versioned "2.3.0" / "v0.25"; lower-case words are no names by shape."""
     out = extractor.extract(Document(id="t", kind="newsletter", title="quillkit 2.3.0 (2024-06-13) — Removed",

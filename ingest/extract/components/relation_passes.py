@@ -1,9 +1,9 @@
 """Document-level relation rules of ``RelationFinder`` (relations.py): facts that
 hang on a document's structure rather than on the words between two names — a
-paper title "X: a … Y" (INTRODUCES, BUILT_ON), a README title "X - Pytorch", a
-release note under a library's title, "released with the paper T by A, B"
-(INTRODUCES, AUTHORED_BY), "X et al.: [T]", "released in the repository R"
-(IMPLEMENTS), "we introduce X" (INTRODUCES from the arXiv record's Paper)."""
+paper title "X: a … Y" (INTRODUCES, BUILT_ON), a README title "X - Pytorch",
+"released with the paper T by A, B" (INTRODUCES, AUTHORED_BY), "X et al.: [T]",
+"released in the repository R" (IMPLEMENTS), "we introduce X" (INTRODUCES from the
+arXiv record's Paper)."""
 from __future__ import annotations
 
 import re
@@ -62,28 +62,6 @@ class DocumentRelations:
         h, t = at.get(tuple(lib)), at.get(tuple(short))
         if h is not None and t is not None and ms[h].label == "Library":
             add("IMPLEMENTS", h, t, info.get("title", ""), 0.8, "implements:title-dash-library")
-
-    def _changelog_adds(self, doc, ms, info, add):
-        """A release note whose title names one library ("AllenNLP v2.1.0 — Added"):
-        "- Added the X model", "- Support X and Y" → the library IMPLEMENTS X (and Y)."""
-        span = info.get("title_span")
-        if not span:
-            return
-        libs = {_norm(m.name): i for i, m in enumerate(ms)
-                if m.label == "Library" and m.end > m.start and span[0] <= doc[m.start].idx < span[1]}
-        if len(libs) != 1:
-            return
-        lib = next(iter(libs.values()))
-        text = text_of(doc)
-        for i, m in enumerate(ms):
-            at = doc[m.start].idx if m.end > m.start else -1
-            if m.label != "Architecture" or at < span[1] or any(c in m.name for c in "._()`"):
-                continue        # not a code identifier ("LightningModule.configure_model")
-            line_start = text.rfind("\n", 0, at) + 1
-            if self.dc["changelog_add"].match(text[line_start:at]):
-                line_end = text.find("\n", at)
-                add("IMPLEMENTS", lib, i, text[line_start:line_end if line_end >= 0 else None], 0.7,
-                    "implements:changelog-add")
 
     def _virtual(self, ms, name, label, paper):
         ms.append(Mention(paper.start, paper.start, label, "title", name=name, confidence=0.6))
