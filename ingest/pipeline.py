@@ -150,18 +150,7 @@ class Ingestor:
     def _ingest_chunk(self, docs: list[Document]) -> None:
         self.report.documents += len(docs)
         docs = self._valid(docs)
-        state = self.store.source_state([d.id for d in docs])
-        todo, replace = [], []
-        for doc in docs:
-            known = state.get(doc.id)
-            if known and known.get("status") == "done" \
-                    and known.get("content_hash") == doc.content_hash \
-                    and known.get("extractor_version") == EXTRACTOR_VERSION:
-                self.report.unchanged += 1
-                continue
-            todo.append(doc)
-            if known:
-                replace.append(doc.id)
+        todo = self._to_load(docs)
         if not todo:
             return
         pairs = []
@@ -174,9 +163,17 @@ class Ingestor:
             pairs.append((doc, extraction))
         if not pairs:
             return
-        ids = [doc.id for doc, _ in pairs]
         with self.store.ingest_lock():  # one writer per store, from 'loading' to 'done'
             self._recover()
+            # looked at again under the lock: another ingest may have loaded some of
+            # these documents while this one extracted them; loading them again would
+            # resolve them against their own facts (not what a serial run does)
+            current = {d.id for d in self._to_load([d for d, _ in pairs])}
+            pairs = [(d, e) for d, e in pairs if d.id in current]
+            if not pairs:
+                return
+            ids = [doc.id for doc, _ in pairs]
+            replace = list(self.store.source_state(ids))  # known before: their facts go
             self.store.mark_loading(ids)
             for source_id in replace:
                 if source_id in ids:
@@ -190,6 +187,21 @@ class Ingestor:
         self.report.replaced += len([i for i in replace if i in ids])
         self.report.entities += len(batch.entities)
         self.report.relations += len(batch.relations)
+
+    def _to_load(self, docs: list[Document]) -> list[Document]:
+        """The documents not loaded yet in this content and extractor version; the
+        others count as unchanged."""
+        state = self.store.source_state([d.id for d in docs])
+        todo = []
+        for doc in docs:
+            known = state.get(doc.id)
+            if known and known.get("status") == "done" \
+                    and known.get("content_hash") == doc.content_hash \
+                    and known.get("extractor_version") == EXTRACTOR_VERSION:
+                self.report.unchanged += 1
+                continue
+            todo.append(doc)
+        return todo
 
     def _valid(self, docs: list[Document]) -> list[Document]:
         good = []
