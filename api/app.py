@@ -39,6 +39,7 @@ def create_app(settings: Settings, store=None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        app.state.service.close()
         if owns_store and app.state.service.store is not None:
             app.state.service.store.close()
 

@@ -14,6 +14,9 @@ MLKG_MAX_BODY_BYTES        largest request body, else 413               1000000
 MLKG_MAX_ROWS              most rows a query returns                    1000
 MLKG_MAX_RESULT_BYTES      largest JSON result, else 413                5000000
 MLKG_CYPHER_TIMEOUT        seconds an analyst's Cypher may run          10
+MLKG_INGEST_BUDGET         seconds a POST /ingest may spend before its  60
+                           documents are written, else 503 and nothing
+                           written
 NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE   Neo4j credentials
 =========================  ==========================================  =========
 """
@@ -35,6 +38,7 @@ class Settings(BaseModel):
     max_rows: int = Field(1000, gt=0)
     max_result_bytes: int = Field(5_000_000, gt=0)
     cypher_timeout: float = Field(10.0, gt=0)
+    ingest_budget: float = Field(60.0, gt=0)
     neo4j_user: str | None = None
     neo4j_password: str | None = None
     neo4j_database: str | None = None
@@ -55,7 +59,8 @@ class Settings(BaseModel):
         for field, var, kind in (("max_body_bytes", "MLKG_MAX_BODY_BYTES", int),
                                  ("max_rows", "MLKG_MAX_ROWS", int),
                                  ("max_result_bytes", "MLKG_MAX_RESULT_BYTES", int),
-                                 ("cypher_timeout", "MLKG_CYPHER_TIMEOUT", float)):
+                                 ("cypher_timeout", "MLKG_CYPHER_TIMEOUT", float),
+                                 ("ingest_budget", "MLKG_INGEST_BUDGET", float)):
             raw = env.get(var)
             if raw:
                 try:

@@ -56,8 +56,14 @@ class Ingestor:
     """Loads documents into a store. One instance per run; not thread-safe."""
 
     def __init__(self, store: GraphStore, extractor=None, *, workers: int = 1,
-                 batch_docs: int = 200, on_progress: Progress | None = None):
+                 batch_docs: int = 200, on_progress: Progress | None = None,
+                 before_write: Callable[[], None] | None = None):
+        """``before_write``: called once a chunk is read and extracted, before anything
+        of it is written (quarantine entries included); it may raise to stop the run
+        with nothing of that chunk written (the API's per-request time budget)."""
         self.store = store
+        self.before_write = before_write
+        self._deferred: list[dict] = []  # a chunk's quarantine entries, written with it
         self._extractor = extractor
         self.workers = workers
         self.batch_docs = batch_docs
@@ -131,7 +137,11 @@ class Ingestor:
         return self.report
 
     def quarantine(self, item_id: str, *, origin: str, reason: str, stage: str,
-                   payload: str = "") -> None:
+                   payload: str = "", defer: bool = False) -> None:
+        if defer:  # kept until the chunk is written (see ``before_write``)
+            self._deferred.append({"item_id": item_id, "origin": origin, "reason": reason,
+                                   "stage": stage, "payload": payload})
+            return
         self.store.quarantine(item_id, origin=origin, reason=reason, stage=stage,
                               payload=payload[:MAX_PAYLOAD_CHARS], refetch=self._reading)
         self.report.errors += 1
@@ -151,16 +161,21 @@ class Ingestor:
         self.report.documents += len(docs)
         docs = self._valid(docs)
         todo = self._to_load(docs)
-        if not todo:
-            return
         pairs = []
-        for doc, extraction in zip(todo, self.extractor.extract_many(todo, workers=self.workers)):
-            if extraction.error:
-                self.quarantine(doc.id, origin=doc.origin or doc.url or doc.id,
-                                reason=extraction.error, stage="extract",
-                                payload=_payload(doc))
-                continue
-            pairs.append((doc, extraction))
+        if todo:
+            for doc, extraction in zip(todo, self.extractor.extract_many(
+                    todo, workers=self.workers)):
+                if extraction.error:
+                    self.quarantine(doc.id, origin=doc.origin or doc.url or doc.id,
+                                    reason=extraction.error, stage="extract",
+                                    payload=_payload(doc), defer=True)
+                    continue
+                pairs.append((doc, extraction))
+        if self.before_write is not None:
+            self.before_write()
+        deferred, self._deferred = self._deferred, []
+        for entry in deferred:
+            self.quarantine(entry.pop("item_id"), **entry)
         if not pairs:
             return
         with self.store.ingest_lock():  # one writer per store, from 'loading' to 'done'
@@ -218,7 +233,7 @@ class Ingestor:
             if reason:
                 self.quarantine(doc.id or f"{doc.origin}:?", origin=doc.origin or doc.url or "",
                                 reason=reason, stage="validate",
-                                payload="" if "NUL" in reason else _payload(doc))
+                                payload="" if "NUL" in reason else _payload(doc), defer=True)
             else:
                 good.append(doc)
         return good
