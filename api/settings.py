@@ -18,6 +18,8 @@ MLKG_INGEST_BUDGET         seconds a POST /ingest may spend before its  60
                            documents are written, else 503 and nothing
                            written
 NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE   Neo4j credentials
+NEO4J_READ_USER / NEO4J_READ_PASSWORD   a user with a reader role (Enterprise,
+                           Aura) for POST /cypher; Community has no roles
 =========================  ==========================================  =========
 """
 from __future__ import annotations
@@ -42,6 +44,8 @@ class Settings(BaseModel):
     neo4j_user: str | None = None
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    neo4j_read_user: str | None = None
+    neo4j_read_password: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
@@ -55,6 +59,8 @@ class Settings(BaseModel):
             "neo4j_user": env.get("NEO4J_USER"),
             "neo4j_password": env.get("NEO4J_PASSWORD"),
             "neo4j_database": env.get("NEO4J_DATABASE"),
+            "neo4j_read_user": env.get("NEO4J_READ_USER"),
+            "neo4j_read_password": env.get("NEO4J_READ_PASSWORD"),
         }
         for field, var, kind in (("max_body_bytes", "MLKG_MAX_BODY_BYTES", int),
                                  ("max_rows", "MLKG_MAX_ROWS", int),

@@ -15,6 +15,7 @@ Guarantees (tested in tests/test_ingest_*.py):
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
@@ -37,6 +38,7 @@ class IngestReport:
     entities: int = 0
     relations: int = 0
     errors: int = 0
+    empty: int = 0  # files and documents with no text (each also a quarantine entry)
     quarantined: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -44,7 +46,7 @@ class IngestReport:
 
     def merge(self, other: "IngestReport") -> None:
         for key in ("documents", "loaded", "replaced", "unchanged", "entities", "relations",
-                    "errors"):
+                    "errors", "empty"):
             setattr(self, key, getattr(self, key) + getattr(other, key))
         self.quarantined.extend(other.quarantined)
 
@@ -100,12 +102,20 @@ class Ingestor:
                     self.quarantine(path, origin=path, reason=refusal, stage="read")
                     continue
 
+                line_errors = []
+
                 def on_error(line_no: int, reason: str, _path=path) -> None:
+                    line_errors.append(line_no)
                     self.quarantine(f"{_path}:{line_no}", origin=_path, reason=reason,
                                     stage="read")
                 self._reading = path
+                read = _Counted(read_path(path, on_error=on_error))
                 try:
-                    self.ingest_documents(read_path(path, on_error=on_error))
+                    self.ingest_documents(read)
+                    if not read.count and not line_errors:  # not silently 0 documents
+                        self.report.empty += 1
+                        self.quarantine(path, origin=path, reason=_why_empty(file),
+                                        stage="read")
                 except MlkgError as exc:
                     self.quarantine(path, origin=path, reason=str(exc), stage="read")
                 finally:
@@ -226,6 +236,7 @@ class Ingestor:
                 reason = "document has no id"
             elif not (doc.text or "").strip() and not (doc.title or "").strip():
                 reason = "document has no text"
+                self.report.empty += 1
             elif len(doc.text) > MAX_DOC_CHARS:
                 reason = f"document is {len(doc.text):,} characters (limit {MAX_DOC_CHARS:,})"
             elif "\x00" in doc.text:
@@ -237,6 +248,28 @@ class Ingestor:
             else:
                 good.append(doc)
         return good
+
+
+class _Counted:
+    """An iterable that counts what it yields."""
+
+    def __init__(self, items: Iterable):
+        self.items, self.count = items, 0
+
+    def __iter__(self) -> Iterator:
+        for item in self.items:
+            self.count += 1
+            yield item
+
+
+def _why_empty(path) -> str:
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0
+    if not size:
+        return "no documents: the file is empty"
+    return f"no documents: no text found in its {size:,} bytes (markup or whitespace only?)"
 
 
 def _payload(doc: Document) -> str:
