@@ -2,7 +2,7 @@
 count the runs whose graph is exactly a clean run's (issue 13's convergence figure).
 
     python3 bench/chaos.py --store embedded --kills 25
-    python3 bench/chaos.py --store neo4j --kills 25 --heap 1g
+    python3 bench/chaos.py --store neo4j --kills 25 --heap 1g --docs 120
     python3 bench/chaos.py --store embedded --kills 5 --target server   # kill FalkorDB
 
 For each kill: clear the store, start ``kg ingest --input CORPUS --batch-docs 5``,
@@ -10,7 +10,8 @@ wait until its first chunk is being written, SIGKILL it after a further seeded r
 delay, run it again to completion, and compare every node, edge and property
 (timestamps aside) with the clean run's. The delay is drawn over the clean run's
 writing span (first chunk to exit), a third of them inside its first second, where
-the probe's divergent kills were; ``--kills`` counts kills that landed (a run that
+the probe's divergent kills were; ``--docs N`` uses the corpus's first N lines (a
+shorter run per kill); ``--kills`` counts kills that landed (a run that
 finished before its kill time is drawn again, and reported). With ``--target
 server`` the embedded FalkorDB server is killed instead; the ingest then fails, and
 the re-run starts a new server from the append-only file. Prints how many
@@ -24,7 +25,9 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from common import ROOT, add_store_arguments, log, open_store, run_per_store, table
 
@@ -52,8 +55,18 @@ def _reopen(store):
     return EmbeddedStore(store.server.data_dir)
 
 
-def _ingest(spec: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", "--input", str(CORPUS),
+def _corpus(docs: int | None) -> Path:
+    if not docs:
+        return CORPUS
+    lines = [line for line in CORPUS.read_text().splitlines() if line.strip()][:docs]
+    fd, name = tempfile.mkstemp(prefix="mlkg-chaos-", suffix=".jsonl")
+    with os.fdopen(fd, "w") as out:
+        out.write("\n".join(lines) + "\n")
+    return Path(name)
+
+
+def _ingest(spec: str, env: dict, corpus: Path = CORPUS) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", "--input", str(corpus),
                              "--batch-docs", "5", "--store", spec], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -61,11 +74,12 @@ def _ingest(spec: str, env: dict) -> subprocess.Popen:
 def bench_store(name: str, args) -> dict:
     rng = random.Random(args.seed)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    corpus = _corpus(args.docs)
     with open_store(name, heap=args.heap) as running:
         store = running.store
         spec = running.tmpdir if name == "embedded" else store.uri
         started = time.perf_counter()
-        proc = _ingest(spec, env)
+        proc = _ingest(spec, env, corpus)
         while not _sources(store) and proc.poll() is None:
             time.sleep(0.01)
         writing = time.perf_counter()
@@ -78,7 +92,7 @@ def bench_store(name: str, args) -> dict:
         while sum(o["killed"] for o in outcomes) < args.kills and attempts < 2 * args.kills:
             attempts += 1
             store.clear()
-            proc = _ingest(spec, env)
+            proc = _ingest(spec, env, corpus)
             while not _sources(store) and proc.poll() is None:  # the first chunk began
                 time.sleep(0.01)
             early = rng.random() < 1 / 3
@@ -94,13 +108,15 @@ def bench_store(name: str, args) -> dict:
             elif killed:
                 os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
-            assert _ingest(spec, env).wait() == 0
+            assert _ingest(spec, env, corpus).wait() == 0
             same = store.counts() == counts and _dump(store) == clean
             outcomes.append({"delay_s": round(delay, 2), "killed": killed, "sources_at_kill": at,
                              "converged": same, "counts": store.counts()})
             log(f"{name}: run {attempts} kill {delay:.2f}s into the writes "
                 f"(killed={killed}, sources {at}): "
                 f"{'converged' if same else 'DIVERGED ' + str(store.counts())}")
+    if corpus != CORPUS:
+        corpus.unlink()
     return {"clean_s": clean_s, "counts": counts, "runs": outcomes}
 
 
@@ -108,6 +124,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_store_arguments(ap)
     ap.add_argument("--kills", type=int, default=25, help="kills that land")
+    ap.add_argument("--docs", type=int, help="only the corpus's first N documents")
     ap.add_argument("--target", choices=("ingest", "server"), default="ingest",
                     help="what to SIGKILL (server: the embedded store only)")
     args = ap.parse_args()
