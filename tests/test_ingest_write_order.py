@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from test_ingest_pipeline import _dump
-from ingest.extract import EXTRACTOR_VERSION  # noqa: F401  (the pipeline's own import)
 from ingest.load import build_batch, resolve_against_graph
 from ingest.pipeline import Ingestor
 from ingest.sources import read_path
