@@ -10,7 +10,11 @@ Guarantees (tested in tests/test_ingest_*.py):
   'done' after, under a store-level ingest lock; every chunk first retracts every
   half-load a killed run left (whatever documents this run brings), so re-running
   after a kill converges to a clean run;
-- one writer at a time: concurrent ingests on one store take turns per chunk.
+- one writer at a time: concurrent ingests on one store take turns per chunk, and
+  a chunk's documents are looked at again once the lock is held (another ingest may
+  have loaded them meanwhile);
+- a chunk is read and extracted whole before any of it is written (its quarantine
+  entries included), so ``before_write`` can still stop it with nothing written.
 """
 from __future__ import annotations
 
