@@ -30,7 +30,10 @@ def open_configured_store(settings: Settings):
     from kg.store import open_store
     auth = ((settings.neo4j_user or "neo4j", settings.neo4j_password)
             if settings.neo4j_password else None)
-    return open_store(settings.store, neo4j_auth=auth, neo4j_database=settings.neo4j_database)
+    read_auth = ((settings.neo4j_read_user, settings.neo4j_read_password)
+                 if settings.neo4j_read_user and settings.neo4j_read_password else None)
+    return open_store(settings.store, neo4j_auth=auth, neo4j_database=settings.neo4j_database,
+                      neo4j_read_auth=read_auth)
 
 
 def create_app(settings: Settings, store=None) -> FastAPI:
@@ -40,6 +43,7 @@ def create_app(settings: Settings, store=None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        app.state.service.close()
         if owns_store and app.state.service.store is not None:
             app.state.service.store.close()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -16,11 +17,12 @@ import queries as named_queries
 from api import ask as ask_module
 from api import browse as browse_module
 from api import metrics
+from api.budget import Budget, run_within
 from api.errors import ApiError, NotFound
 from api.summary import outside_links, summarize
 from api.settings import Settings
-from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, SchemaError, StoreError,
-                       UnknownName)
+from kg.errors import (BudgetExceeded, QueryRefused, QueryTimeout, ReadOnlyViolation,
+                       SchemaError, StoreError, UnknownName)
 from kg.keys import normalize_name
 from kg.lookup import ENTITY_PARAMS, Lookup, entity_url
 from kg.schema import Label, label as check_label
@@ -44,8 +46,16 @@ class GraphService:
         self.store = store
         self.settings = settings
         self._ingest_lock = threading.Lock()
+        # one thread does every ingest's extraction and load, off the event loop (and
+        # one at a time: an Ingestor is not thread-safe)
+        self._ingest_worker = ThreadPoolExecutor(max_workers=1,
+                                                 thread_name_prefix="mlkg-ingest")
         self._extractor = None
         self.lookup = Lookup(self._run)
+
+    def close(self) -> None:
+        """Let an ingest in progress finish (or find its budget spent) and stop."""
+        self._ingest_worker.shutdown(wait=True)
 
     # -- plumbing --------------------------------------------------------------------
     def _run(self, name: str, params: dict[str, Any] | None = None) -> list[dict]:
@@ -293,15 +303,26 @@ class GraphService:
                 docs.append(Document.from_dict(raw))
             except MalformedDocument as exc:
                 raise ApiError(400, f"documents[{i}]: {exc.reason}") from exc
-        with self._ingest_lock:  # an Ingestor is not thread-safe; one load at a time
-            ingestor = Ingestor(self.store, self._extractor)
-            try:
-                report = ingestor.ingest_documents(docs)
-            except Exception:
-                metrics.count_ingest_run("failed")
-                raise
-            # keep the loaded spaCy pipeline for the next request
-            self._extractor = getattr(ingestor, "_extractor", None) or self._extractor
+
+        def work(budget: Budget):
+            budget.check()  # spent while queued behind another request: do nothing
+            with self._ingest_lock:
+                # one chunk: every document is extracted before anything is written
+                ingestor = Ingestor(self.store, self._extractor, batch_docs=max(1, len(docs)),
+                                    before_write=budget.start_writing)
+                try:
+                    return ingestor.ingest_documents(docs)
+                finally:  # keep the loaded spaCy pipeline for the next request
+                    self._extractor = getattr(ingestor, "_extractor", None) or self._extractor
+
+        try:
+            report = run_within(self._ingest_worker, Budget(self.settings.ingest_budget), work)
+        except BudgetExceeded as exc:
+            metrics.count_ingest_run("timeout")
+            raise ApiError(503, str(exc), budget_s=self.settings.ingest_budget) from exc
+        except Exception:
+            metrics.count_ingest_run("failed")
+            raise
         data = report.as_dict() if hasattr(report, "as_dict") else dict(vars(report))
         metrics.record_ingest_report(data)
         return data

@@ -16,7 +16,12 @@ MLKG_MAX_BODY_BYTES        largest request body, else 413               1000000
 MLKG_MAX_ROWS              most rows a query returns                    1000
 MLKG_MAX_RESULT_BYTES      largest JSON result, else 413                5000000
 MLKG_CYPHER_TIMEOUT        seconds an analyst's Cypher may run          10
+MLKG_INGEST_BUDGET         seconds a POST /ingest may spend before its  60
+                           documents are written, else 503 and nothing
+                           written
 NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE   Neo4j credentials
+NEO4J_READ_USER / NEO4J_READ_PASSWORD   a user with a reader role (Enterprise,
+                           Aura) for POST /cypher; Community has no roles
 =========================  ==========================================  =========
 """
 from __future__ import annotations
@@ -49,9 +54,12 @@ class Settings(BaseModel):
     max_rows: int = Field(1000, gt=0)
     max_result_bytes: int = Field(5_000_000, gt=0)
     cypher_timeout: float = Field(10.0, gt=0)
+    ingest_budget: float = Field(60.0, gt=0)
     neo4j_user: str | None = None
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    neo4j_read_user: str | None = None
+    neo4j_read_password: str | None = None
 
     def named_keys(self) -> list[tuple[str, str]]:
         return [named_key(entry, i) for i, entry in enumerate(self.api_keys)]
@@ -68,11 +76,14 @@ class Settings(BaseModel):
             "neo4j_user": env.get("NEO4J_USER"),
             "neo4j_password": env.get("NEO4J_PASSWORD"),
             "neo4j_database": env.get("NEO4J_DATABASE"),
+            "neo4j_read_user": env.get("NEO4J_READ_USER"),
+            "neo4j_read_password": env.get("NEO4J_READ_PASSWORD"),
         }
         for field, var, kind in (("max_body_bytes", "MLKG_MAX_BODY_BYTES", int),
                                  ("max_rows", "MLKG_MAX_ROWS", int),
                                  ("max_result_bytes", "MLKG_MAX_RESULT_BYTES", int),
-                                 ("cypher_timeout", "MLKG_CYPHER_TIMEOUT", float)):
+                                 ("cypher_timeout", "MLKG_CYPHER_TIMEOUT", float),
+                                 ("ingest_budget", "MLKG_INGEST_BUDGET", float)):
             raw = env.get(var)
             if raw:
                 try:

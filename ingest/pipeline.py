@@ -10,12 +10,17 @@ Guarantees (tested in tests/test_ingest_*.py):
   'done' after, under a store-level ingest lock; every chunk first retracts every
   half-load a killed run left (whatever documents this run brings), so re-running
   after a kill converges to a clean run;
-- one writer at a time: concurrent ingests on one store take turns per chunk;
+- one writer at a time: concurrent ingests on one store take turns per chunk, and
+  a chunk's documents are looked at again once the lock is held (another ingest may
+  have loaded them meanwhile);
+- a chunk is read and extracted whole before any of it is written (its quarantine
+  entries included), so ``before_write`` can still stop it with nothing written;
 - curated: every active curation (kg.curation) is applied again after each chunk.
 """
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
@@ -39,6 +44,7 @@ class IngestReport:
     entities: int = 0
     relations: int = 0
     errors: int = 0
+    empty: int = 0  # files and documents with no text (each also a quarantine entry)
     quarantined: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -46,7 +52,7 @@ class IngestReport:
 
     def merge(self, other: "IngestReport") -> None:
         for key in ("documents", "loaded", "replaced", "unchanged", "entities", "relations",
-                    "errors"):
+                    "errors", "empty"):
             setattr(self, key, getattr(self, key) + getattr(other, key))
         self.quarantined.extend(other.quarantined)
 
@@ -58,8 +64,14 @@ class Ingestor:
     """Loads documents into a store. One instance per run; not thread-safe."""
 
     def __init__(self, store: GraphStore, extractor=None, *, workers: int = 1,
-                 batch_docs: int = 200, on_progress: Progress | None = None):
+                 batch_docs: int = 200, on_progress: Progress | None = None,
+                 before_write: Callable[[], None] | None = None):
+        """``before_write``: called once a chunk is read and extracted, before anything
+        of it is written (quarantine entries included); it may raise to stop the run
+        with nothing of that chunk written (the API's per-request time budget)."""
         self.store = store
+        self.before_write = before_write
+        self._deferred: list[dict] = []  # a chunk's quarantine entries, written with it
         self._extractor = extractor
         self.workers = workers
         self.batch_docs = batch_docs
@@ -96,12 +108,20 @@ class Ingestor:
                     self.quarantine(path, origin=path, reason=refusal, stage="read")
                     continue
 
+                line_errors = []
+
                 def on_error(line_no: int, reason: str, _path=path) -> None:
+                    line_errors.append(line_no)
                     self.quarantine(f"{_path}:{line_no}", origin=_path, reason=reason,
                                     stage="read")
                 self._reading = path
+                read = _Counted(read_path(path, on_error=on_error))
                 try:
-                    self.ingest_documents(read_path(path, on_error=on_error))
+                    self.ingest_documents(read)
+                    if not read.count and not line_errors:  # not silently 0 documents
+                        self.report.empty += 1
+                        self.quarantine(path, origin=path, reason=_why_empty(file),
+                                        stage="read")
                 except MlkgError as exc:
                     self.quarantine(path, origin=path, reason=str(exc), stage="read")
                 finally:
@@ -133,7 +153,11 @@ class Ingestor:
         return self.report
 
     def quarantine(self, item_id: str, *, origin: str, reason: str, stage: str,
-                   payload: str = "") -> None:
+                   payload: str = "", defer: bool = False) -> None:
+        if defer:  # kept until the chunk is written (see ``before_write``)
+            self._deferred.append({"item_id": item_id, "origin": origin, "reason": reason,
+                                   "stage": stage, "payload": payload})
+            return
         self.store.quarantine(item_id, origin=origin, reason=reason, stage=stage,
                               payload=payload[:MAX_PAYLOAD_CHARS], refetch=self._reading)
         self.report.errors += 1
@@ -152,33 +176,35 @@ class Ingestor:
     def _ingest_chunk(self, docs: list[Document]) -> None:
         self.report.documents += len(docs)
         docs = self._valid(docs)
-        state = self.store.source_state([d.id for d in docs])
-        todo, replace = [], []
-        for doc in docs:
-            known = state.get(doc.id)
-            if known and known.get("status") == "done" \
-                    and known.get("content_hash") == doc.content_hash \
-                    and known.get("extractor_version") == EXTRACTOR_VERSION:
-                self.report.unchanged += 1
-                continue
-            todo.append(doc)
-            if known:
-                replace.append(doc.id)
-        if not todo:
-            return
+        todo = self._to_load(docs)
         pairs = []
-        for doc, extraction in zip(todo, self.extractor.extract_many(todo, workers=self.workers)):
-            if extraction.error:
-                self.quarantine(doc.id, origin=doc.origin or doc.url or doc.id,
-                                reason=extraction.error, stage="extract",
-                                payload=_payload(doc))
-                continue
-            pairs.append((doc, extraction))
+        if todo:
+            for doc, extraction in zip(todo, self.extractor.extract_many(
+                    todo, workers=self.workers)):
+                if extraction.error:
+                    self.quarantine(doc.id, origin=doc.origin or doc.url or doc.id,
+                                    reason=extraction.error, stage="extract",
+                                    payload=_payload(doc), defer=True)
+                    continue
+                pairs.append((doc, extraction))
+        if self.before_write is not None:
+            self.before_write()
+        deferred, self._deferred = self._deferred, []
+        for entry in deferred:
+            self.quarantine(entry.pop("item_id"), **entry)
         if not pairs:
             return
-        ids = [doc.id for doc, _ in pairs]
         with self.store.ingest_lock():  # one writer per store, from 'loading' to 'done'
             self._recover()
+            # looked at again under the lock: another ingest may have loaded some of
+            # these documents while this one extracted them; loading them again would
+            # resolve them against their own facts (not what a serial run does)
+            current = {d.id for d in self._to_load([d for d, _ in pairs])}
+            pairs = [(d, e) for d, e in pairs if d.id in current]
+            if not pairs:
+                return
+            ids = [doc.id for doc, _ in pairs]
+            replace = list(self.store.source_state(ids))  # known before: their facts go
             self.store.mark_loading(ids)
             for source_id in replace:
                 if source_id in ids:
@@ -195,6 +221,21 @@ class Ingestor:
         self.report.entities += len(batch.entities)
         self.report.relations += len(batch.relations)
 
+    def _to_load(self, docs: list[Document]) -> list[Document]:
+        """The documents not loaded yet in this content and extractor version; the
+        others count as unchanged."""
+        state = self.store.source_state([d.id for d in docs])
+        todo = []
+        for doc in docs:
+            known = state.get(doc.id)
+            if known and known.get("status") == "done" \
+                    and known.get("content_hash") == doc.content_hash \
+                    and known.get("extractor_version") == EXTRACTOR_VERSION:
+                self.report.unchanged += 1
+                continue
+            todo.append(doc)
+        return todo
+
     def _valid(self, docs: list[Document]) -> list[Document]:
         good = []
         for doc in docs:
@@ -203,6 +244,7 @@ class Ingestor:
                 reason = "document has no id"
             elif not (doc.text or "").strip() and not (doc.title or "").strip():
                 reason = "document has no text"
+                self.report.empty += 1
             elif len(doc.text) > MAX_DOC_CHARS:
                 reason = f"document is {len(doc.text):,} characters (limit {MAX_DOC_CHARS:,})"
             elif "\x00" in doc.text:
@@ -210,10 +252,32 @@ class Ingestor:
             if reason:
                 self.quarantine(doc.id or f"{doc.origin}:?", origin=doc.origin or doc.url or "",
                                 reason=reason, stage="validate",
-                                payload="" if "NUL" in reason else _payload(doc))
+                                payload="" if "NUL" in reason else _payload(doc), defer=True)
             else:
                 good.append(doc)
         return good
+
+
+class _Counted:
+    """An iterable that counts what it yields."""
+
+    def __init__(self, items: Iterable):
+        self.items, self.count = items, 0
+
+    def __iter__(self) -> Iterator:
+        for item in self.items:
+            self.count += 1
+            yield item
+
+
+def _why_empty(path) -> str:
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0
+    if not size:
+        return "no documents: the file is empty"
+    return f"no documents: no text found in its {size:,} bytes (markup or whitespace only?)"
 
 
 def _payload(doc: Document) -> str:

@@ -18,7 +18,7 @@ def report_fields(report: IngestReport) -> dict:
     return {"documents": report.documents, "loaded": report.loaded,
             "unchanged": report.unchanged, "replaced": report.replaced,
             "entities": report.entities, "relations": report.relations,
-            "errors": report.errors}
+            "errors": report.errors, "empty": report.empty}
 
 
 def new_run_id(job: str) -> str:

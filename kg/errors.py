@@ -16,7 +16,8 @@ translated at the boundary with ``raise ... from exc`` so callers catch only the
     │   └── NameNotResolved  a name that is unknown or ambiguous (with the candidates)
     ├── SourceError          a source (file, URL, feed, API) could not be read
     │   └── MalformedDocument a document cannot be parsed; it is quarantined
-    └── ExtractionError      the extraction pipeline failed on a document
+    ├── ExtractionError      the extraction pipeline failed on a document
+    └── BudgetExceeded       work stopped at its time budget, before writing anything
 """
 from __future__ import annotations
 
@@ -100,3 +101,7 @@ class MalformedDocument(SourceError):
 
 class ExtractionError(MlkgError):
     pass
+
+
+class BudgetExceeded(MlkgError):
+    """A request's work ran past its time budget; it stopped before any write."""

@@ -28,17 +28,20 @@ def is_neo4j(spec: str) -> bool:
 
 
 def open_store(spec: str | None = None, *, neo4j_auth: tuple[str, str] | None = None,
-               neo4j_database: str | None = None, create: bool = True,
+               neo4j_database: str | None = None,
+               neo4j_read_auth: tuple[str, str] | None = None, create: bool = True,
                on_create: Callable[[Path], None] | None = None,
                linger: float = 0.0) -> GraphStore:
     """Open (and, for the embedded store, start) the store named by ``spec``.
     ``create=False``: an embedded store directory that does not exist yet is an
     error rather than a new, empty store; ``on_create`` hears of a new one;
-    ``linger``: seconds an idle embedded server is kept running."""
+    ``linger``: seconds an idle embedded server is kept running; ``neo4j_read_auth``:
+    a read-only Neo4j user for analysts' queries."""
     spec = spec or str(default_store_path())
     if is_neo4j(spec):
         from kg.store.neo4j.store import Neo4jStore
-        return Neo4jStore(spec, auth=neo4j_auth, database=neo4j_database)
+        return Neo4jStore(spec, auth=neo4j_auth, database=neo4j_database,
+                          read_auth=neo4j_read_auth)
     if "://" in spec:
         raise ConfigError(f"--store {spec!r}: use a directory path for the embedded store "
                           f"or one of {', '.join(NEO4J_SCHEMES)} for Neo4j")

@@ -8,6 +8,12 @@ travels as a parameter.
 Idempotency: loading the same batch twice changes nothing but ``last_seen``.
 Relations keep parallel lists ``sources``/``evidence`` and add only sources they
 do not hold yet, so ``support`` counts distinct sources, never loads.
+
+Crash consistency: an entity is written in the same statement (one atomic query)
+as its MENTIONS edges from the batch's sources, which exist already (marked
+'loading'). Whatever a killed run wrote therefore hangs off a 'loading' source,
+where the next run's recovery looks (``provenance.RETRACT_*``); aliases and
+relations come after, so they too are reached through a mentioned entity.
 """
 from __future__ import annotations
 
@@ -37,7 +43,9 @@ SET s.kind = row.kind, s.url = row.url, s.published = row.published,
 # an earlier one, so the SET items are ordered such that no item reads a property
 # an earlier item of the same SET wrote: each reads only its own old value or
 # properties written by later items (or by ON CREATE SET, a separate clause).
-# That gives the same result under either evaluation order.
+# That gives the same result under either evaluation order. The entity's mentions
+# follow in the same query, after a WITH: a little throughput for atomicity (see
+# the module docstring).
 _ENTITIES = """
 UNWIND $rows AS row
 MERGE (n:{label}:{entity} {{key: row.key}})
@@ -49,6 +57,11 @@ SET n += row.props,
     n.aliases = coalesce(n.aliases, []) + [a IN row.aliases WHERE NOT a IN coalesce(n.aliases, [])
                                            AND a <> coalesce(n.name, row.name)],
     n.last_seen = row.seen
+WITH n, row
+UNWIND row.mentions AS m
+MATCH (s:{source} {{id: m.source}})
+MERGE (s)-[e:{mentions}]->(n)
+SET e.snippet = m.snippet
 """
 
 _ALIASES = f"""
@@ -122,7 +135,24 @@ def source_statements(sources: list[SourceDoc], seen: str, size: int) -> Iterato
         yield _SOURCES, chunk
 
 
-def entity_statements(entities: list[Entity], seen: str, size: int) -> Iterator[Statement]:
+def _mention_rows(mentions: list[Mention]) -> dict[str, dict[tuple[str, str], dict]]:
+    """``{label: {(source, key): row}}``, one row per source and entity."""
+    by_label: dict[str, dict[tuple[str, str], dict]] = defaultdict(dict)
+    for m in mentions:
+        lab = str(label(m.entity.label))
+        source_id = clean_identifier(m.source_id)
+        by_label[lab].setdefault((source_id, m.entity.key),
+                                 {"source": source_id, "key": m.entity.key,
+                                  "snippet": m.snippet[:500]})
+    return by_label
+
+
+def entity_statements(entities: list[Entity], seen: str, size: int,
+                      mentions: dict[str, dict[tuple[str, str], dict]] | None = None
+                      ) -> Iterator[Statement]:
+    """Entities with their aliases; ``mentions`` (from ``_mention_rows``) are written
+    with their entity and removed from it."""
+    mentions = mentions if mentions is not None else {}
     by_label: dict[str, dict[str, dict]] = defaultdict(dict)
     alias_rows: dict[str, list[dict]] = defaultdict(list)
     for entity in entities:
@@ -130,14 +160,19 @@ def entity_statements(entities: list[Entity], seen: str, size: int) -> Iterator[
         row = by_label[lab].get(entity.key)
         if row is None:  # one row per key, so a batch never races itself
             row = {"key": entity.key, "name": entity.name, "label": str(lab),
-                   "aliases": [], "props": {}, "seen": seen}
+                   "aliases": [], "props": {}, "seen": seen, "mentions": []}
             by_label[lab][entity.key] = row
         row["props"].update(_clean(entity.props))
         for alias in entity.aliases:
             if alias != row["name"] and alias not in row["aliases"]:
                 row["aliases"].append(alias)
     for lab, rows in by_label.items():
-        query = _ENTITIES.format(label=lab, entity=ENTITY_LABEL)
+        of_label = mentions.get(str(lab), {})
+        for pair in [p for p in of_label if p[1] in rows]:
+            m = of_label.pop(pair)
+            rows[pair[1]]["mentions"].append({"source": m["source"], "snippet": m["snippet"]})
+        query = _ENTITIES.format(label=lab, entity=ENTITY_LABEL, source=SOURCE_LABEL,
+                                 mentions=MENTIONS)
         for chunk in _chunks(list(rows.values()), size):
             yield query, chunk
         for row in rows.values():
@@ -176,23 +211,23 @@ def relation_statements(relations: list[Relation], seen: str, size: int) -> Iter
             yield query, chunk
 
 
-def mention_statements(mentions: list[Mention], size: int) -> Iterator[Statement]:
-    by_label: dict[str, dict[tuple[str, str], dict]] = defaultdict(dict)
-    for m in mentions:
-        lab = str(label(m.entity.label))
-        source_id = clean_identifier(m.source_id)
-        by_label[lab].setdefault((source_id, m.entity.key),
-                                 {"source": source_id, "key": m.entity.key,
-                                  "snippet": m.snippet[:500]})
+def mention_statements(mentions: list[Mention] | dict, size: int) -> Iterator[Statement]:
+    """MENTIONS edges to entities already stored (those of a batch's own entities are
+    written with them)."""
+    by_label = mentions if isinstance(mentions, dict) else _mention_rows(mentions)
     for lab, rows in by_label.items():
+        if not rows:
+            continue
         query = _MENTIONS.format(label=lab)
         for chunk in _chunks(list(rows.values()), size):
             yield query, chunk
 
 
 def batch_statements(batch: GraphBatch, seen: str, size: int = 2000) -> Iterator[Statement]:
-    """Every statement for a batch, in dependency order (nodes before edges)."""
+    """Every statement for a batch, in dependency order (nodes before edges; an
+    entity together with its mentions)."""
+    mentions = _mention_rows(batch.mentions)
     yield from source_statements(batch.sources, seen, size)
-    yield from entity_statements(batch.entities, seen, size)
+    yield from entity_statements(batch.entities, seen, size, mentions)
     yield from relation_statements(batch.relations, seen, size)
-    yield from mention_statements(batch.mentions, size)
+    yield from mention_statements(mentions, size)

@@ -64,3 +64,27 @@ def test_a_pipe_given_directly_is_refused_not_waited_on(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
     with pytest.raises(SourceError, match="not a regular file"):
         list(read_path(tmp_path / "pipe.txt"))
+
+
+def test_empty_and_textless_files_are_recorded_not_silently_skipped(graph_store, extractor,
+                                                                    tmp_path):
+    """Issue 13 item 7: an empty file, whitespace, deeply nested HTML without text and an
+    empty JSON-lines file each leave a quarantine entry saying so, counted as empty."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a-empty.txt").write_text("")
+    (d / "b-blank.md").write_text("  \n\n\t\n")
+    (d / "c-nested.html").write_text("<html><body>" + "<div>" * 5000 + "</div>" * 5000
+                                     + "</body></html>")
+    (d / "d-empty.jsonl").write_text("")
+    (d / "e-good.txt").write_text("GreyKite is a library from LinkedIn.")
+    report = Ingestor(graph_store, extractor).ingest_paths([str(d)])
+    reasons = {q["id"]: q["reason"] for q in graph_store.quarantined()}
+    assert report.loaded == 1 and report.empty == 4 and report.errors == 4
+    assert reasons == {
+        str(d / "a-empty.txt"): "no documents: the file is empty",
+        str(d / "b-blank.md"): "no documents: no text found in its 6 bytes "
+                               "(markup or whitespace only?)",
+        str(d / "c-nested.html"): "no documents: no text found in its 55,026 bytes "
+                                  "(markup or whitespace only?)",
+        str(d / "d-empty.jsonl"): "no documents: the file is empty"}

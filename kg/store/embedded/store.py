@@ -18,6 +18,7 @@ from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, StoreError
                        StoreUnavailable)
 from kg.store.base import GraphStore
 from kg.store.embedded import dialect
+from kg.store.embedded.lease import ServerLock
 from kg.store.embedded.server import LIVE_CHECK_S, LIVE_TAIL_BYTES, EmbeddedServer
 
 GRAPH_NAME = "mlkg"
@@ -80,7 +81,15 @@ class EmbeddedStore(GraphStore):
         """Create what is missing. FalkorDB logs each constraint twice in the AOF and
         replaying them logs them again (with a CRITICAL "Constraint already exists"
         line per copy), so a store whose schema was just created has its AOF
-        rewritten at once: from then on the schema lives in the snapshot."""
+        rewritten at once: from then on the schema lives in the snapshot.
+
+        Under the directory's server lock: processes opening a fresh store together
+        would otherwise both see an index missing and the second creation fail
+        ("Attribute 'name' is already indexed")."""
+        with ServerLock(self.server.data_dir):
+            self._create_schema()
+
+    def _create_schema(self) -> None:
         self._graph.query("RETURN 1")  # creates the graph key on a fresh store
         existing = self._existing_indexes()
         created = False

@@ -1,11 +1,29 @@
 """The Neo4j store, through the official driver.
 
 Writes run in write transactions; our reads and analysts' queries in read
-transactions of a READ-mode session. An analyst's query first goes through
-``EXPLAIN``: Neo4j must classify it as read-only ('r') and its plan may hold no
-LOAD CSV, administration command (SHOW …, TERMINATE …), procedure outside
-``dialect.READ_PROCEDURES`` or operator on another database — so a write is
-refused twice, before it runs and by the server.
+transactions of a READ-mode session.
+
+What keeps an analyst's query (``read_only``: ``POST /cypher``, ``kg cypher``) from
+writing or reaching past the graph. Neo4j Community has no role-based access
+control — every user may write — so on Community these hold without a role:
+
+1. ``EXPLAIN`` first: Neo4j must classify the query as read-only (type 'r');
+2. the plan's operators are checked (``dialect.plan_refusal``): no LOAD CSV, no
+   administration command (SHOW …, TERMINATE …), no procedure outside
+   ``dialect.READ_PROCEDURES``, nothing on another database;
+3. it runs in a READ-access transaction, where the server itself refuses a write
+   ("Writing in read access mode not allowed");
+4. the transaction has a timeout (``timeout``, the server ends it) and rows stop
+   being fetched at ``limit``;
+5. memory: a transaction's memory is bounded only by the server's
+   ``db.memory.transaction.max`` (a neo4j.conf setting: Community cannot set it
+   from a client), so set it on a server analysts can reach; the test server runs
+   with 256 MiB. A query past it fails with the server's reason, the server stays up.
+
+On Enterprise or Aura, also give analysts' queries a user that only has a
+reader role: ``read_auth`` (the API reads ``NEO4J_READ_USER`` /
+``NEO4J_READ_PASSWORD``) opens a second driver for them alone, so even a query
+that passed 1–3 by a server bug could not write.
 """
 from __future__ import annotations
 
@@ -40,17 +58,28 @@ class Neo4jStore(GraphStore):
     fragments = dialect.FRAGMENTS
 
     def __init__(self, uri: str, *, auth: tuple[str, str] | None = None,
-                 database: str | None = None):
+                 database: str | None = None, read_auth: tuple[str, str] | None = None):
+        """``read_auth``: a user with a read-only role (Enterprise, Aura) for analysts'
+        queries; without it they run as ``auth`` (see the module docstring)."""
         self.uri = uri
         self.database = database
         self._down_until = 0.0
+        self._driver = self._connect(auth)
         try:
-            self._driver = GraphDatabase.driver(uri, auth=auth,
-                                                connection_timeout=CONNECT_TIMEOUT_S)
-            self._driver.verify_connectivity()
-        except (ServiceUnavailable, AuthError, OSError, ValueError) as exc:
-            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {exc}") from exc
+            self._read_driver = self._connect(read_auth) if read_auth else self._driver
+        except BaseException:
+            self._driver.close()
+            raise
         self.ensure_schema()
+
+    def _connect(self, auth: tuple[str, str] | None) -> neo4j.Driver:
+        try:
+            driver = GraphDatabase.driver(self.uri, auth=auth,
+                                          connection_timeout=CONNECT_TIMEOUT_S)
+            driver.verify_connectivity()
+        except (ServiceUnavailable, AuthError, OSError, ValueError) as exc:
+            raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {exc}") from exc
+        return driver
 
     # -- primitives ----------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -76,9 +105,11 @@ class Neo4jStore(GraphStore):
     def _read_only(self, query: str, params: dict, *, timeout: float,
                    limit: int) -> list[dict[str, Any]]:
         self._refuse_writes(query, params)
-        return self._read(query, params, limit, timeout)
+        return self._read(query, params, limit, timeout, analyst=True)
 
     def close(self) -> None:
+        if self._read_driver is not self._driver:
+            self._read_driver.close()
         self._driver.close()
 
     def fulltext_query(self, text: str) -> str:
@@ -115,9 +146,10 @@ class Neo4jStore(GraphStore):
                         "IN TRANSACTIONS OF 10000 ROWS").consume()
 
     # -- internals -----------------------------------------------------------------
-    def _session(self, mode: str) -> neo4j.Session:
+    def _session(self, mode: str, *, analyst: bool = False) -> neo4j.Session:
         if mode == neo4j.READ_ACCESS:
-            return self._driver.session(database=self.database, default_access_mode=mode,
+            driver = self._read_driver if analyst else self._driver
+            return driver.session(database=self.database, default_access_mode=mode,
                                         max_transaction_retry_time=READ_RETRY_S,
                                         initial_retry_delay=0.2,
                                         connection_acquisition_timeout=CONNECT_TIMEOUT_S)
@@ -140,7 +172,7 @@ class Neo4jStore(GraphStore):
         the plan's operators pass ``dialect.plan_refusal``."""
         self._check_breaker()
         try:
-            with self._session(neo4j.READ_ACCESS) as session:
+            with self._session(neo4j.READ_ACCESS, analyst=True) as session:
                 summary = session.run(f"EXPLAIN {query}", params or {}).consume()
         except Neo4jError as exc:
             raise self._translate(exc) from exc
@@ -157,7 +189,7 @@ class Neo4jStore(GraphStore):
             raise QueryRefused(f"this endpoint only reads the graph; the query uses {reason}")
 
     def _read(self, query: str, params: dict | None, limit: int | None,
-              timeout: float | None) -> list[dict[str, Any]]:
+              timeout: float | None, *, analyst: bool = False) -> list[dict[str, Any]]:
         @neo4j.unit_of_work(timeout=timeout)  # the server ends the transaction past it
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             result = tx.run(query, params or {})
@@ -170,7 +202,7 @@ class Neo4jStore(GraphStore):
             return rows
         self._check_breaker()
         try:
-            with self._session(neo4j.READ_ACCESS) as session:
+            with self._session(neo4j.READ_ACCESS, analyst=analyst) as session:
                 return session.execute_read(work)
         except Neo4jError as exc:
             raise self._translate(exc) from exc
@@ -184,6 +216,9 @@ class Neo4jStore(GraphStore):
             return QueryRefused(f"this endpoint only reads the graph: {exc.message}")
         if "AccessMode" in code or "ForbiddenOnReadOnlyDatabase" in code or "Forbidden" in code:
             return ReadOnlyViolation(f"this endpoint is read-only: {exc.message}")
+        if "MemoryPoolOutOfMemory" in code or "MemoryLimit" in code:
+            return StoreError("the query needs more memory than the server allows one "
+                              f"transaction (db.memory.transaction.max): {exc.message}")
         if "TransactionTimedOut" in code or "Terminated" in code:
             return QueryTimeout(f"query exceeded its time limit: {exc.message}")
         if isinstance(exc, ClientError):
