@@ -14,7 +14,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import errors, metrics
@@ -44,6 +45,7 @@ def create_app(settings: Settings, store=None) -> FastAPI:
 
     app = FastAPI(
         title="mlkg", version=_version(), lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # served below from the vendored assets, not a CDN
         responses=errors.PROBLEM_RESPONSES,
         summary="A knowledge graph of ML research artifacts: lineage, search, "
                 "read-only Cypher and exports.",
@@ -64,10 +66,45 @@ def create_app(settings: Settings, store=None) -> FastAPI:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_docs(app)
     # outermost first: metrics see every response, including 413s
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetrics)
     return app
+
+
+def _install_docs(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) and ``/redoc`` from ``static/vendor/`` — FastAPI's
+    self-hosted docs pattern — so the API documentation works with no network."""
+    vendor = "/static/vendor"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return _same_origin_only(get_swagger_ui_html(
+            openapi_url=app.openapi_url, title=f"{app.title} — API docs",
+            swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+            swagger_css_url=f"{vendor}/swagger-ui.css",
+            swagger_favicon_url=f"{vendor}/swagger-ui-favicon-32x32.png"))
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return _same_origin_only(get_redoc_html(
+            openapi_url=app.openapi_url, title=f"{app.title} — API reference",
+            redoc_js_url=f"{vendor}/redoc.standalone.js",
+            redoc_favicon_url=f"{vendor}/swagger-ui-favicon-32x32.png",
+            with_google_fonts=False))
+
+
+# ReDoc's sidebar asks cdn.redoc.ly for a logo (and hides it when that fails): the
+# browser is told not to try, so the docs pages never reach beyond this server.
+DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; "
+            "connect-src 'self'; font-src 'self' data:")
+
+
+def _same_origin_only(response: HTMLResponse) -> HTMLResponse:
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    return response
 
 
 def app_from_env() -> FastAPI:

@@ -1,6 +1,7 @@
 """Plain-English questions → a named query and its parameters. No LLM.
 
-Each intent is a handful of question templates written in a tiny notation:
+Each intent is a handful of question templates, kept as data in
+``ask_phrasings.toml`` and written in a tiny notation:
 words match case-insensitively, ``a|b`` is a choice (``a_b`` a two-word choice),
 ``[a|b]`` is optional, and ``{name}`` is a slot — one or more tokens taken verbatim from the question.
 The templates compile to spaCy ``Matcher`` patterns on a blank English pipeline
@@ -12,104 +13,33 @@ tokens fell in which slot, and the slot's text (original spelling, e.g.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
-# intent (= named query) → (slot → parameter, templates)
-INTENTS: dict[str, tuple[dict[str, str], list[str]]] = {
-    "implementations": ({"name": "name"}, [
-        "which|what [ml] library|libraries|framework|frameworks|package|packages|toolkit|toolkits "
-        "implement|implements|implemented|support|supports|provide|provides|have|has|ship|ships "
-        "[an|the] [implementation|implementations] [of] {name}",
-        "what|who implements|implemented {name}",
-        "[show|list|find|give] [me] [the|all] implementations|implementation of {name}",
-        "where can i find|get [an|the] implementation|implementations of {name}",
-        "where|how is|are {name} implemented",
-        "which|what library|libraries|framework|frameworks is|are|was {name} implemented in|by",
-        "is|are there [any] implementations|implementation of {name}",
-        "what can i use to run {name}",
-    ]),
-    "upstream": ({"name": "name"}, [
-        "what is|are|was {name} built|based on [top] [of]",
-        "what does|do|did {name} build|depend|rely|sit on [top] [of]",
-        "what are [the] dependencies|foundations of {name}",
-        "what is [the] foundation|basis of {name}",
-        "what is|are upstream of {name}",
-        "[show|list] [the] upstream [of] {name}",
-    ]),
-    "downstream": ({"name": "name"}, [
-        "what is|are|was built|based on [top] [of] {name}",
-        "what builds|depends|relies on [top] [of] {name}",
-        "which|what library|libraries|architecture|architectures|model|models|project|projects|"
-        "tool|tools|framework|frameworks is|are|were|was built|based on [top] [of] {name}",
-        "which|what library|libraries|architecture|architectures|model|models|project|projects|"
-        "tool|tools|framework|frameworks build|depend|rely on [top] [of] {name}",
-        "what is|are downstream of {name}",
-        "[show|list] [the] downstream [of] {name}",
-    ]),
-    "developers": ({"name": "name"}, [
-        "who released|developed|develops|made|makes|created|built|wrote|published|opensourced|"
-        "maintains|maintained|owns|released|designed|launched|invented {name}",
-        "who is|are|was|were behind {name}",
-        "who is|are|was|were the developer|developers|maker|makers|creator|creators|author|authors|"
-        "owner|owners|maintainer|maintainers|publisher of {name}",
-        "which|what organization|organisation|organizations|company|companies|lab|labs|team|"
-        "group|person|people released|developed|made|created|built|published|opensourced|"
-        "maintains|owns|designed|launched {name}",
-        "who is|was {name} developed|released|made|created|built|published|opensourced|"
-        "maintained by",
-        "{name} was|is developed|released|made|created|built|published|opensourced by whom",
-    ]),
-    "introduced_in": ({"name": "name"}, [
-        "which|what paper|papers|publication|article introduced|introduces|proposed|proposes|"
-        "presented|presents|described|describes|defined|first_described {name}",
-        "where|when|how was|were|is {name} introduced|proposed|first_described|first_presented|"
-        "presented|described|published",
-        "what is|was the paper|publication for|behind|of|about|on {name}",
-        "which|what paper is|was|are|were {name} from|in",
-        "which|what paper introduced|proposed the architecture|model|dataset|library {name}",
-        "[show|find|give] [me] [the] paper|papers|arxiv for|behind|of|about|on {name}",
-        "where does|did {name} come from",
-    ]),
-    "releases": ({"org": "organization"}, [
-        "what|which [libraries|library|models|model|architectures|papers|datasets|things|"
-        "projects|tools|software] did|has|have {org} release|released|develop|developed|make|"
-        "made|publish|published|build|built|create|created|opensource|opensourced|ship|shipped|"
-        "put_out",
-        "what|which [libraries|library|models|model|architectures|papers|datasets|things|"
-        "projects|tools|software] does|do {org} make|maintain|develop|release|publish|build|own",
-        "[show|list] [me] [the|all] releases|projects|artifacts|work of|by|from {org}",
-        "what came out of {org}",
-        "what is|was released|developed|made|published|built by {org}",
-    ]),
-    "path": ({"a": "from", "b": "to"}, [
-        "how is|are|was|were {a} related|connected|linked to|with {b}",
-        "how does|do {a} relate|connect to|with {b}",
-        "what connects|links|relates {a} and|to|with {b}",
-        "what is [the] connection|relation|relationship|link|path between {a} and {b}",
-        "[show|find] [me] [the|a] path from|between {a} to|and {b}",
-        "is|are {a} related|connected to {b}",
-    ]),
-    "mentions": ({"name": "name"}, [
-        "where is|are|was|were {name} mentioned|discussed|cited|covered|talked_about",
-        "which|what sources|source|documents|document|articles|article|newsletters|newsletter|"
-        "issues|posts mention|mentions|mentioned|discuss|discusses|cover|covers {name}",
-        "who mentions|mentioned|discusses|discussed|wrote_about {name}",
-        "[show|find|list] [me] [the|all] mentions|mention|sources of|for {name}",
-        "where can i read about {name}",
-    ]),
-}
+PHRASINGS = Path(__file__).resolve().parent / "ask_phrasings.toml"
+SUMMARY = "summary"  # the one intent that is not a named query: the entity's summary
 
-EXAMPLES = [
-    "Which libraries implement MLP-Mixer?",
-    "What is functorch built on?",
-    "What is built on PyTorch?",
-    "Who released GreyKite?",
-    "Which paper introduced MLP-Mixer?",
-    "What did Meta AI release?",
-    "How is functorch related to TSMixer?",
-    "Where is MLP-Mixer mentioned?",
-]
+
+@dataclass(frozen=True)
+class Intent:
+    name: str  # the named query it runs (or SUMMARY)
+    slots: dict[str, str]  # template slot -> query parameter
+    example: str
+    templates: tuple[str, ...]
+
+
+def load_intents(path: Path = PHRASINGS) -> dict[str, Intent]:
+    """The intents of ``ask_phrasings.toml``, in file order (earlier wins a tie)."""
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    return {name: Intent(name, dict(table["slots"]), table["example"],
+                         tuple(table["templates"])) for name, table in data.items()}
+
+
+INTENTS = load_intents()
+EXAMPLES = [intent.example for intent in INTENTS.values()]
 
 _PUNCT_END = re.compile(r"[\s?!.。？！]+$")
 _OPEN_SOURCED = re.compile(r"\bopen[\s\-‐]sourc(e|es|ed|ing)\b", re.I)
@@ -127,7 +57,7 @@ class Interpretation:
 class QuestionParser:
     """Compiles the templates once; ``parse(question)`` → Interpretation or None."""
 
-    def __init__(self, intents: dict = INTENTS):
+    def __init__(self, intents: dict[str, Intent] = INTENTS):
         self.intents = intents
 
     @cached_property
@@ -140,8 +70,9 @@ class QuestionParser:
         from spacy.matcher import Matcher
         matcher = Matcher(self._nlp.vocab)
         self._templates: dict[str, tuple[str, str, list[str | None], dict[str, str]]] = {}
-        for intent, (slots, templates) in self.intents.items():
-            for i, template in enumerate(templates):
+        for intent, spec in self.intents.items():
+            slots = spec.slots
+            for i, template in enumerate(spec.templates):
                 for j, (pattern, slot_at) in enumerate(_compile(template)):
                     match_key = f"{intent}#{i}.{j}"
                     self._templates[match_key] = (intent, template, slot_at, slots)
@@ -181,6 +112,32 @@ class QuestionParser:
         return best[1] if best else None
 
 
+    def closest(self, question: str, k: int = 3) -> list[dict]:
+        """The ``k`` intents whose phrasings look most like ``question`` (by words,
+        rapidfuzz's token-set ratio over each template's first-choice wording),
+        each with its example: what to offer instead of a bare "not understood"."""
+        from rapidfuzz import fuzz
+        text = _PUNCT_END.sub("", question.strip().lower())
+        scored = []
+        for intent in self.intents.values():
+            score = max(fuzz.token_set_ratio(text, _plain(t)) for t in intent.templates)
+            scored.append((score, intent))
+        scored.sort(key=lambda pair: -pair[0])
+        return [{"intent": intent.name, "example": intent.example, "score": round(score, 1)}
+                for score, intent in scored[:k]]
+
+
+def _plain(template: str) -> str:
+    """A template read as plain words: each word's first choice, slots and optional
+    words left out ("which library implement")."""
+    words = []
+    for word in template.split():
+        if word.startswith("{") or word.startswith("["):
+            continue
+        words.append(word.split("|")[0].replace("_", " "))
+    return " ".join(words)
+
+
 def _compile(template: str) -> list[tuple[list[dict], list[str | None]]]:
     """Template notation → Matcher patterns, each with the slot (or None) of every
     pattern token. Optional words and multi-word choices (``first_described``)
@@ -216,3 +173,8 @@ _PARSER = QuestionParser()
 def parse(question: str) -> Interpretation | None:
     """The named query and parameters a question asks for, or None."""
     return _PARSER.parse(question)
+
+
+def closest(question: str, k: int = 3) -> list[dict]:
+    """The supported question shapes nearest to one ``parse`` did not understand."""
+    return _PARSER.closest(question, k)

@@ -12,10 +12,10 @@ from api.service import GraphService
 API_KEY_HEADER = "X-API-Key"
 # declared for OpenAPI (the "Authorize" button on /docs); checked by require_api_key
 api_key_scheme = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,
-                              description="Needed by POST /cypher, POST /ingest, and (unless "
+                              description="Needed by POST /cypher, POST /ingest, POST /curation/*, and (unless "
                                           "the server runs with --public-read) GET /metrics "
                                           "and POST /queries/{name}. Keys come from "
-                                          "MLKG_API_KEYS.")
+                                          "MLKG_API_KEYS (KEY or NAME:KEY).")
 
 
 def get_service(request: Request) -> GraphService:
@@ -24,17 +24,30 @@ def get_service(request: Request) -> GraphService:
 
 def require_api_key(request: Request) -> str:
     """401 without a key, 403 with a wrong one (or when the server has none configured)."""
+    return _check_key(request)[1]
+
+
+def api_key_name(request: Request) -> str:
+    """The key check, answering the name of the key given (a curation's author)."""
+    return _check_key(request)[0]
+
+
+def _check_key(request: Request) -> tuple[str, str]:
     given = request.headers.get(API_KEY_HEADER)
-    keys = request.app.state.settings.api_keys
+    keys = request.app.state.settings.named_keys()
     if not given:
         raise ApiError(401, f"this route needs an API key in the {API_KEY_HEADER} header",
                        headers={"WWW-Authenticate": f'ApiKey header="{API_KEY_HEADER}"'})
     if not keys:
         raise ApiError(403, "this server accepts no API keys (set MLKG_API_KEYS to enable "
                             "write and admin routes)")
-    if not any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):
+    found = None
+    for name, key in keys:   # every key compared, in constant time each
+        if hmac.compare_digest(given.encode(), key.encode()) and found is None:
+            found = (name, key)
+    if found is None:
         raise ApiError(403, "the API key is not valid")
-    return given
+    return found
 
 
 def require_api_key_unless_public(request: Request) -> str | None:

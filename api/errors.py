@@ -15,14 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kg.errors import (ConfigError, MlkgError, QueryError, QueryTimeout, ReadOnlyViolation,
+from kg.errors import (ConfigError, CurationError, MlkgError, NameNotResolved, QueryError, QueryTimeout, ReadOnlyViolation,
                        SchemaError, StoreError, StoreUnavailable)
 
 log = logging.getLogger("mlkg.api")
 
 PROBLEM_JSON = "application/problem+json"
 TITLES = {400: "Bad request", 401: "API key required", 403: "Forbidden", 404: "Not found",
-          405: "Method not allowed", 408: "Request timeout", 413: "Too large",
+          405: "Method not allowed", 409: "Ambiguous name", 408: "Request timeout", 413: "Too large",
           500: "Internal error", 503: "Not available", 504: "Query timed out"}
 
 
@@ -47,6 +47,7 @@ PROBLEM_RESPONSES = {
     401: _documented("An API key is required (write and admin routes)"),
     403: _documented("Wrong API key, or a write sent to a read-only endpoint"),
     404: _documented("Unknown entity, name or query; close-name suggestions included"),
+    409: _documented("A name that means several entities; the candidates are listed"),
     413: _documented("Request body or result over this server's limit"),
     503: _documented("The graph store is not reachable"),
     504: _documented("The query ran past its time limit"),
@@ -88,7 +89,9 @@ def status_for(exc: MlkgError) -> int:
         return 504
     if isinstance(exc, StoreUnavailable):
         return 503
-    if isinstance(exc, (QueryError, SchemaError)):
+    if isinstance(exc, NameNotResolved):
+        return 404 if not exc.candidates else 409
+    if isinstance(exc, (QueryError, SchemaError, CurationError)):
         return 400
     if isinstance(exc, ConfigError):
         return 500
@@ -110,7 +113,9 @@ def install(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             log.warning("%s on %s: %s", type(exc).__name__, request.url.path, exc)
-        return problem(status, str(exc), instance=request.url.path, error=type(exc).__name__)
+        extra = {"candidates": exc.candidates} if isinstance(exc, NameNotResolved) else {}
+        return problem(status, str(exc), instance=request.url.path, error=type(exc).__name__,
+                       **extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

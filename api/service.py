@@ -12,29 +12,18 @@ import time
 from datetime import datetime
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 import queries as named_queries
 from api import ask as ask_module
+from api import browse as browse_module
 from api import metrics
 from api.errors import ApiError, NotFound
+from api.summary import outside_links, summarize
 from api.settings import Settings
-from kg.errors import QueryRefused, QueryTimeout, ReadOnlyViolation, SchemaError, StoreError
+from kg.errors import (QueryRefused, QueryTimeout, ReadOnlyViolation, SchemaError, StoreError,
+                       UnknownName)
 from kg.keys import normalize_name
+from kg.lookup import ENTITY_PARAMS, Lookup, entity_url
 from kg.schema import Label, label as check_label
-
-# The lineage routes: route name = named query; the parameters that name entities.
-LINEAGE = {
-    "implementations": ("name",),
-    "upstream": ("name",),
-    "downstream": ("name",),
-    "developers": ("name",),
-    "introduced_in": ("name",),
-    "releases": ("organization",),
-    "path": ("from", "to"),
-    "mentions": ("name",),
-    "neighbors": ("name",),
-}
 
 # How the entity page names each side of a relation: (type, direction) → group.
 GROUPS = {
@@ -50,17 +39,13 @@ GROUPS = {
 
 
 
-def entity_url(label: str, key: str) -> str:
-    from urllib.parse import quote
-    return f"/entities/{quote(str(label), safe='')}/{quote(str(key), safe='')}"
-
-
 class GraphService:
     def __init__(self, store, settings: Settings):
         self.store = store
         self.settings = settings
         self._ingest_lock = threading.Lock()
         self._extractor = None
+        self.lookup = Lookup(self._run)
 
     # -- plumbing --------------------------------------------------------------------
     def _run(self, name: str, params: dict[str, Any] | None = None) -> list[dict]:
@@ -78,71 +63,26 @@ class GraphService:
         cap = min(limit or self.settings.max_rows, self.settings.max_rows)
         return rows[:cap], len(rows) > cap
 
-    # -- search and suggestions ----------------------------------------------------------
+    # -- search and suggestions (kg.lookup: the same code answers the CLI) ------------------
     def search(self, q: str, label: str | None = None, limit: int = 10) -> dict:
-        if label:
-            check_label(label)
-        limit = max(1, min(int(limit), 100))
-        rows = self._run("search", {"q": q, "label": label or "", "limit": limit})
-        for row in rows:
-            row["url"] = entity_url(row["label"], row["key"])
-        return {"q": q, "label": label or None, "results": rows}
+        return {"q": q, "label": label or None,
+                "results": self.lookup.search(q, label, limit)}
 
     def suggestions(self, text: str, label: str | None = None, k: int = 5) -> list[dict]:
-        """Close names for ``text``: full-text search candidates (typo tolerant), else
-        every name, ranked by rapidfuzz's WRatio over names and aliases."""
-        if not text or not normalize_name(text):
-            return []
-        candidates: dict[tuple[str, str], dict] = {}
-        try:
-            for row in self._run("search", {"q": text, "label": label or "", "limit": 25}):
-                candidates[(row["label"], row["key"])] = {**row, "aliases": []}
-        except StoreError:
-            pass  # a query the full-text syntax rejects: fall back to every name
-        if len(candidates) < k:
-            # a bounded, unsorted sample: all of a small graph, never a scan of a large one
-            for row in self._run("names", {"label": label or "", "limit": 2000}):
-                candidates.setdefault((row["label"], row["key"]), row)
-        choices: dict[int, str] = {}
-        owners: list[dict] = []
-        for row in candidates.values():
-            for spelling in [row["name"], *(row.get("aliases") or [])]:
-                choices[len(choices)] = spelling
-                owners.append(row)
-        best: dict[tuple[str, str], dict] = {}
-        for spelling, score, index in process.extract(
-                text, choices, scorer=fuzz.WRatio, processor=_fold, limit=len(choices)):
-            if score < 60:
-                continue
-            row = owners[index]
-            ident = (row["label"], row["key"])
-            if ident not in best or score > best[ident]["score"]:
-                best[ident] = {"name": row["name"], "label": row["label"], "key": row["key"],
-                               "url": entity_url(row["label"], row["key"]),
-                               "score": round(score, 1), "matched": spelling}
-        return sorted(best.values(), key=lambda r: (-r["score"], r["name"]))[:k]
+        return self.lookup.suggestions(text, label, k)
 
     def resolve(self, name: str) -> tuple[list[dict], str]:
-        """The entities ``name`` resolves to, and the spelling that resolved (a leading
-        article is dropped when only that resolves: "the Transformer")."""
-        rows = self._run("resolve", {"name": name})
-        if not rows and name.lower().startswith(("the ", "a ", "an ")):
-            shorter = name.split(" ", 1)[1]
-            rows = self._run("resolve", {"name": shorter})
-            if rows:
-                return rows, shorter
-        return rows, name
+        return self.lookup.resolve(name)
 
     def require_known(self, name: str, param: str = "name") -> str:
         """The spelling of ``name`` the graph knows; 404 with suggestions if none."""
         if not normalize_name(name or ""):
             raise ApiError(400, f"parameter {param!r} must contain letters or digits",
                            param=param)
-        rows, spelling = self.resolve(name)
-        if not rows:
-            raise NotFound(f"no entity is called {name!r}", param=param,
-                           suggestions=self.suggestions(name))
-        return spelling
+        try:
+            return self.lookup.require_known(name, param)
+        except UnknownName as exc:
+            raise NotFound(str(exc), param=param, suggestions=exc.suggestions) from None
 
     # -- the entity page ---------------------------------------------------------------------
     def entity(self, label: str, key: str) -> dict:
@@ -153,6 +93,11 @@ class GraphService:
                            allowed_labels=[str(x) for x in Label],
                            suggestions=self.suggestions(key)) from None
         found = self._run("entity", {"label": str(lab), "key": key})
+        if not found:   # a key a merge (or retype) sent elsewhere answers for its target
+            target = self.curator().redirect(str(lab), key)
+            if target != (str(lab), key):
+                page = self.entity(*target)
+                return {**page, "redirected_from": {"label": str(lab), "key": key}}
         if not found:
             raise NotFound(f"no {lab} has the key {key!r}",
                            suggestions=self.suggestions(key, str(lab)) or self.suggestions(key))
@@ -164,9 +109,10 @@ class GraphService:
         relations = []
         for row in self._run("entity_relations", {"label": str(lab), "key": key}):
             evidence = []
+            per_source = _per_source(row)
             for sid, sentence in zip(row.get("sources") or [], row.get("evidence") or []):
                 src = sources.get(sid, {"id": sid})
-                evidence.append({"sentence": sentence,
+                evidence.append({"sentence": sentence, **per_source.get(sid, {}),
                                  "source": {k: src.get(k) for k in
                                             ("id", "kind", "title", "url", "published")}})
             relations.append({
@@ -179,7 +125,9 @@ class GraphService:
                 "extractor": row.get("extractor"),
                 "extractor_version": row.get("extractor_version"),
                 "first_seen": row.get("first_seen"), "last_seen": row.get("last_seen"),
-                "evidence": evidence,
+                "evidence": evidence, "fact": _fact_id(str(lab), key, row),
+                "rejected": bool(row.get("rejected")), "asserted": bool(row.get("asserted")),
+                "curation": _curation(row),
             })
         keys = {"key": props.get("key")}
         for extra in ("arxiv_id", "doi", "repo", "url", "homepage"):
@@ -189,7 +137,7 @@ class GraphService:
         lineage: dict[str, list[dict]] = {}
         for rel in relations:
             lineage.setdefault(rel["group"], []).append(rel["other"])
-        return {
+        page = {
             "label": str(lab), "key": props.get("key"), "name": props.get("name"),
             "url": entity_url(str(lab), key),
             "aliases": props.get("aliases") or [], "keys": keys,
@@ -199,11 +147,31 @@ class GraphService:
             "sources": sorted(sources.values(),
                               key=lambda s: (s.get("published") or "", s["id"]), reverse=True),
         }
+        page["links"] = outside_links(props)
+        if str(lab) in ("Paper", "Architecture"):
+            # code for it: libraries implementing it, its paper or the paper's architecture
+            page["implementations"] = [r["library"] for r in self._run(
+                "implementations", {"name": props.get("name"), "limit": 100})]
+        # the summary tells what the graph stands by: a rejected relation stays on the
+        # page, marked, but is not told
+        told: dict[str, list[dict]] = {}
+        for rel in relations:
+            if not rel["rejected"]:
+                told.setdefault(rel["group"], []).append(rel["other"])
+        page["summary"] = summarize({**page, "lineage": told})
+        return page
+
+    # -- browse pages (api/browse.py) -------------------------------------------------------
+    def browse_labels(self) -> list[dict]:
+        return browse_module.labels(self)
+
+    def browse(self, label: str, **filters) -> dict:
+        return browse_module.browse(self, label, **filters)
 
     # -- lineage and named queries -----------------------------------------------------------
     def lineage(self, name: str, params: dict[str, Any]) -> dict:
         params = {k: v for k, v in params.items() if v not in (None, "")}
-        for param in LINEAGE[name]:
+        for param in ENTITY_PARAMS[name]:
             if param not in params:
                 raise ApiError(400, f"/lineage/{name} needs the parameter {param!r}",
                                param=param)
@@ -236,25 +204,38 @@ class GraphService:
         meaning = ask_module.parse(question)
         if meaning is None:
             return {"question": question, "understood": False,
-                    "message": "I did not understand the question. I answer questions "
-                               "shaped like these examples (any entity name works):",
+                    "message": "I did not understand the question. The questions I answer "
+                               "that look most like it are shaped like these (any entity "
+                               "name works):",
+                    "closest": ask_module.closest(question),
                     "examples": ask_module.EXAMPLES}
+        summary = meaning.query == ask_module.SUMMARY
         params = dict(meaning.params)
-        unknown = {}
-        for param in LINEAGE.get(meaning.query, ()):
+        unknown, found = {}, {}
+        for param in ("name",) if summary else ENTITY_PARAMS.get(meaning.query, ()):
             rows, spelling = self.resolve(params[param])
             if rows:
-                params[param] = spelling
+                params[param], found[param] = spelling, rows
             else:
                 unknown[param] = params[param]
         answer = {"question": question, "understood": True, "query": meaning.query,
                   "params": params, "template": meaning.template,
-                  "description": named_queries.get(meaning.query).description}
+                  "description": "A one-paragraph summary written from the graph's facts"
+                  if summary else named_queries.get(meaning.query).description}
         if unknown:
             answer.update(rows=[], count=0, unknown=unknown,
                           message="I understood the question but do not know "
                                   + " or ".join(repr(v) for v in unknown.values()),
                           suggestions={p: self.suggestions(v) for p, v in unknown.items()})
+            return answer
+        if summary:
+            # a name shared by several entities: the first (by label), the rest named
+            first, *others = found["name"]
+            entity = self.entity(first["label"], first["key"])
+            answer.update(rows=[], count=0, summary=entity["summary"],
+                          entity={k: entity[k] for k in ("name", "label", "key", "url")},
+                          also=[{"name": o["name"], "label": o["label"], "key": o["key"],
+                                 "url": entity_url(o["label"], o["key"])} for o in others])
             return answer
         result = self.run_named(meaning.query, params)
         answer.update(rows=result["rows"], count=result["count"],
@@ -341,6 +322,11 @@ class GraphService:
         self._check_size(result)
         return result
 
+    # -- curation (kg.curation; the routes' models are in api.curation) -----------------------
+    def curator(self):
+        from kg.curation import Curator
+        return Curator(self.store)
+
     # -- health --------------------------------------------------------------------------------
     def health(self) -> dict:
         with metrics.time_store_query("counts", self.store.backend):
@@ -348,5 +334,33 @@ class GraphService:
         return {"status": "ok", "backend": self.store.backend, "nodes": nodes, "edges": edges}
 
 
-def _fold(text: str) -> str:
-    return normalize_name(text) if isinstance(text, str) else text
+def _fact_id(lab: str, key: str, row: dict) -> str:
+    """The relation's stable id (kg.curation.Fact), whichever end the page is on."""
+    ends = [(lab, key), (row["label"], row["key"])]
+    if row["direction"] == "in":
+        ends.reverse()
+    return "|".join((row["relation"], *ends[0], *ends[1]))
+
+
+def _per_source(row: dict) -> dict[str, dict]:
+    """Each source's extractor ("name version") and confidence, where the relation
+    keeps them per source."""
+    sources, extractors = row.get("sources") or [], row.get("extractors") or []
+    confidences = row.get("confidences") or []
+    if len(extractors) != len(sources) or len(confidences) != len(sources):
+        return {}
+    out = {}
+    for sid, extractor, confidence in zip(sources, extractors, confidences):
+        name, _, version = extractor.rpartition(" ")
+        out[sid] = {"extractor": name or extractor, "extractor_version": version or None,
+                    "confidence": confidence}
+    return out
+
+
+def _curation(row: dict) -> dict | None:
+    if not row.get("curation"):
+        return None
+    return {"id": row["curation"], "action": row.get("curation_action"),
+            "author": row.get("curated_by"), "at": row.get("curated_at"),
+            "reason": row.get("curation_reason"), "reference": row.get("reference")}
+

@@ -7,7 +7,9 @@ and the CLI read configuration; everything else receives a ``Settings``.
 variable                   meaning                                     default
 =========================  ==========================================  =========
 MLKG_STORE                 store spec: directory (embedded) or bolt://  user data dir
-MLKG_API_KEYS              comma-separated keys for write/admin routes  (none)
+MLKG_API_KEYS              comma-separated keys for write/admin routes, (none)
+                           each KEY or NAME:KEY; the name is recorded
+                           as the author of a curation
 MLKG_PUBLIC_READ           1/true: GET /metrics, POST /queries/* need   off
                            no key
 MLKG_MAX_BODY_BYTES        largest request body, else 413               1000000
@@ -20,11 +22,23 @@ NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE   Neo4j credentials
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
 from kg.errors import ConfigError
+
+
+# "NAME:KEY": a key with a name (recorded as a curation's author); a bare KEY is named
+# key-1, key-2, … by its position. A key that itself holds ":" must be given a name.
+_NAMED_KEY = re.compile(r"^([A-Za-z0-9_.@-]{1,64}):(.+)$")
+
+
+def named_key(entry: str, index: int) -> tuple[str, str]:
+    """(name, key) of one MLKG_API_KEYS / --api-key entry."""
+    match = _NAMED_KEY.match(entry)
+    return (match.group(1), match.group(2)) if match else (f"key-{index + 1}", entry)
 
 
 class Settings(BaseModel):
@@ -38,6 +52,9 @@ class Settings(BaseModel):
     neo4j_user: str | None = None
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+
+    def named_keys(self) -> list[tuple[str, str]]:
+        return [named_key(entry, i) for i, entry in enumerate(self.api_keys)]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":

@@ -16,9 +16,10 @@ sources no training run reads) and the dev files:
      documents the NER checkpoint was selected on and never trained on; the relation
      model's final refit does include them) — the place to
      compare combination policies (learned_names.py), so the held-out split stays unseen;
-     and the name-substitution probe on the dev slice, by entity type and name shape.
+     and the name-substitution probe on the dev slice, by entity type and name shape;
+     --dev-slice-only prints this part alone (reads nothing held out: for deciding a change).
 
-  python bench/generalization.py [--corpus ../shared/corpus/training] [--curve]
+  python bench/generalization.py [--corpus ../shared/corpus/training] [--curve] [--dev-slice | --dev-slice-only]
 """
 from __future__ import annotations
 
@@ -178,9 +179,14 @@ def main() -> None:
     p.add_argument("--dev", type=Path, default=REPO.parent / "shared" / "eval" / "dev")
     p.add_argument("--curve", action="store_true", help="also train at 25/50/100 %% (slow)")
     p.add_argument("--dev-slice", action="store_true", help="also score the training split's dev slice")
+    p.add_argument("--dev-slice-only", action="store_true",
+                   help="only the training split's dev slice (for deciding a change: nothing held out is read)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp_:
         tmp = Path(tmp_)
+        if args.dev_slice_only:
+            dev_slice(args, tmp, Extractor(learned=False), Extractor(learned=True))
+            return
         held = heldout_gold(args.corpus, args.annotations, tmp / "heldout.gold.jsonl")
         n_held = sum(1 for _ in open(held))
         rules, learned = Extractor(learned=False), Extractor(learned=True)

@@ -10,7 +10,8 @@ Guarantees (tested in tests/test_ingest_*.py):
   'done' after, under a store-level ingest lock; every chunk first retracts every
   half-load a killed run left (whatever documents this run brings), so re-running
   after a kill converges to a clean run;
-- one writer at a time: concurrent ingests on one store take turns per chunk.
+- one writer at a time: concurrent ingests on one store take turns per chunk;
+- curated: every active curation (kg.curation) is applied again after each chunk.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
+from kg.curation import apply_all as apply_curations
 from kg.errors import MlkgError
 from kg.models import Document
 from kg.store import GraphStore
@@ -200,6 +202,8 @@ class Ingestor:
                     self.store.retract_source(source_id)
             batch = resolve_against_graph(build_batch(pairs), self.store)
             self.store.upsert(batch)
+            # curation outranks the extractor: what this load brought back is curated again
+            apply_curations(self.store)
             self.store.mark_done([{"id": doc.id, "content_hash": doc.content_hash,
                                    "extractor_version": EXTRACTOR_VERSION}
                                   for doc, _ in pairs])

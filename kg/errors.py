@@ -11,6 +11,9 @@ translated at the boundary with ``raise ... from exc`` so callers catch only the
     │   │   └── QueryRefused  a clause, procedure or database the read-only path refuses
     │   └── QueryTimeout     a query ran past its time limit
     ├── QueryError           an unknown named query or a missing/invalid parameter
+    │   └── UnknownName      a parameter names no entity (carries close-name suggestions)
+    ├── CurationError        a curation that cannot be made or undone
+    │   └── NameNotResolved  a name that is unknown or ambiguous (with the candidates)
     ├── SourceError          a source (file, URL, feed, API) could not be read
     │   └── MalformedDocument a document cannot be parsed; it is quarantined
     └── ExtractionError      the extraction pipeline failed on a document
@@ -57,6 +60,29 @@ class QueryTimeout(StoreError):
 
 class QueryError(MlkgError, ValueError):
     pass
+
+
+class UnknownName(QueryError):
+    """No entity is called ``name``; ``suggestions`` are close names (``kg.lookup``)."""
+
+    def __init__(self, name: str, param: str = "name", suggestions: list[dict] | None = None):
+        super().__init__(f"no entity is called {name!r}")
+        self.name = name
+        self.param = param
+        self.suggestions = suggestions or []
+
+
+class CurationError(MlkgError, ValueError):
+    pass
+
+
+class NameNotResolved(CurationError):
+    """``candidates``: the entities (name, label, key) the name could mean; empty
+    when it means none."""
+
+    def __init__(self, message: str, candidates: list[dict] | None = None):
+        super().__init__(message)
+        self.candidates = list(candidates or [])
 
 
 class SourceError(MlkgError):

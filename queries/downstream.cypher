@@ -1,10 +1,12 @@
 // What is built on an entity, transitively (reverse BUILT_ON chains), nearest first.
 // params: name
-// optional: max_depth=10
+// optional: max_depth=10, include_rejected=false
 // returns: name, label, depth
 MATCH (:Alias {norm: $name_key})-[:ALIAS_OF]->(start:Entity)
 MATCH p = (start)<-[:BUILT_ON*1..10]-(down:Entity)
-WHERE length(p) <= $max_depth
+WHERE length(p) <= $max_depth AND ($include_rejected OR start.rejected IS NULL)
+  AND all(e IN relationships(p) WHERE ($include_rejected OR e.rejected IS NULL))
+  AND all(v IN nodes(p) WHERE ($include_rejected OR v.rejected IS NULL))
 WITH down, min(length(p)) AS depth
 RETURN down.name AS name, down.label AS label, depth
 ORDER BY depth, name

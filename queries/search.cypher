@@ -2,11 +2,11 @@
 // name or alias match ranks first, then a name or alias that starts with the query,
 // then the rest by full-text score; `label` keeps one entity type ('' for all).
 // params: q
-// optional: limit=10, label=
+// optional: limit=10, label=, include_rejected=false
 // returns: name, label, key, score
 {{fulltext_entities $q_fulltext}}
 WITH node, score
-WHERE $label = '' OR node.label = $label
+WHERE ($label = '' OR node.label = $label) AND ($include_rejected OR node.rejected IS NULL)
 OPTIONAL MATCH (exact:Alias {norm: $q_key})-[:ALIAS_OF]->(node)
 WITH node, score, CASE
     WHEN exact IS NOT NULL THEN 2

@@ -114,7 +114,7 @@ def test_lineage_bad_params_are_400(client, path, params):
 def test_queries_catalog_and_run(client):
     catalog = {q["name"]: q for q in client.get("/queries").json()}
     assert catalog["upstream"]["params"] == ["name"]
-    assert catalog["upstream"]["optional"] == {"max_depth": "10"}
+    assert catalog["upstream"]["optional"] == {"max_depth": "10", "include_rejected": "false"}
     assert "BUILT_ON" in catalog["upstream"]["description"]
     key = {"X-API-Key": API_KEY}
     r = client.post("/queries/developers", json={"params": {"name": "GreyKite"}}, headers=key)

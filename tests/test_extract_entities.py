@@ -5,7 +5,7 @@ import pytest
 
 from kg.models import Document
 from ingest.extract import to_contract_json
-from ingest.extract.components.names import namelike, shape_text
+from ingest.extract.components.name_shapes import namelike, shape_text
 from ingest.extract.pipeline import Extractor
 
 

@@ -151,6 +151,12 @@ SHAPES = [
      ("Quellbrook", "BUILT_ON", "PyTorch Lightning")),
     ("Quillkit, a toolkit from Salesforce, makes it easy to serve LLMs.", ("Quillkit", "DEVELOPED_BY", "Salesforce")),
     ("Zorvik now supports Trellisformer, the new vision model from Apple.", ("Zorvik", "IMPLEMENTS", "Trellisformer")),
+    # what software implements is a model; what a model is implemented in is software
+    ("Nimbus implements Zephyrnet.", ("Nimbus", "IMPLEMENTS", "Zephyrnet")),
+    ("Zephyrnet is implemented in Nimbus.", ("Nimbus", "IMPLEMENTS", "Zephyrnet")),
+    # an apposition between the model and where it is implemented
+    ("The repository holds Quillnet, a model for dense retrieval, implemented in JAX.",
+     ("JAX", "IMPLEMENTS", "Quillnet")),
 ]
 
 
@@ -178,3 +184,114 @@ def test_a_short_title_naming_a_document_is_not_a_system(extractor):
     labels = {(e.name, str(e.label)) for e in out.entities}
     assert ("Zorblax-2 Technical Report", "Paper") in labels
     assert ("Zorblax-2 Technical Report", "Architecture") not in labels
+
+
+@pytest.mark.parametrize("title, name, library", [
+    ("Frame Averaging - Pytorch", "Frame Averaging", "PyTorch"),
+    ("🦩 Quillformer Attention - Jax", "Quillformer Attention", "JAX"),
+    ("Emerging Zephyr Network (EZN) - Pytorch", "Emerging Zephyr Network", "PyTorch"),
+])
+def test_a_readme_titled_name_dash_library_implements_the_name_in_the_library(extractor, title, name, library):
+    """The README convention "X - Pytorch": the repository implements X in PyTorch, whatever X is."""
+    out = extractor.extract(Document(id="t", kind="newsletter", title=title,
+                                     text="A simple way to enable it for any network, with a few improvements."))
+    assert (name, "Architecture") in {(e.name, str(e.label)) for e in out.entities}
+    assert (library, "IMPLEMENTS", name) in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+@pytest.mark.parametrize("kind, text, paper, name", [
+    # a participle after the name, no auxiliary: "the X proposed in [Paper]"
+    ("docs", "Implementation of the Zephyrnet proposed in [Emergent Abstractions in Autoregressive Models Enable "
+             "Hierarchical Control](https://arxiv.org/abs/2512.20605)",
+     "Emergent Abstractions in Autoregressive Models Enable Hierarchical Control", "Zephyrnet"),
+    # a paper title "X: …" in a curated list introduces X, a method as anywhere else
+    ("list", "- **Zeltron: Adaptive Structure Aware Pooling for Learning Hierarchical Graph Representations "
+             "(AAAI 2020)**",
+     "Zeltron: Adaptive Structure Aware Pooling for Learning Hierarchical Graph Representations", "Zeltron"),
+])
+def test_a_paper_introduces_the_name_it_is_said_to_propose(extractor, kind, text, paper, name):
+    out, got = _found(extractor, kind, text)
+    assert (name, "Architecture") in got
+    assert (paper, "INTRODUCES", name) in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+def test_a_docs_page_titled_by_a_short_name_is_about_that_model(extractor):
+    out = extractor.extract(Document(id="t", kind="docs", title="QuillformerTransformer2DModel",
+                                     text="A Transformer model that accepts multimodal instructions to generate images."))
+    assert ("QuillformerTransformer2DModel", "Architecture") in {(e.name, str(e.label)) for e in out.entities}
+    # a page title made of ordinary words is not a name
+    out = extractor.extract(Document(id="t", kind="docs", title="Pipelines",
+                                     text="Pipelines provide a simple way to run models for inference."))
+    assert "Pipelines" not in {e.name for e in out.entities}
+
+
+def test_a_cited_first_author_did_not_develop_the_model(extractor):
+    """"X from Ardwick et al.: [Paper]" cites the paper's authors: AUTHORED_BY, not DEVELOPED_BY."""
+    out, _ = _found(extractor, "docs", "- **[QuillConv](https://example.org/quillconv.html)** from Ardwick *et al.*: "
+                                       "[Sparse Message Passing for Lattices](https://arxiv.org/abs/2101.00001) (ICML 2021)")
+    rels = {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+    assert ("Sparse Message Passing for Lattices", "AUTHORED_BY", "Ardwick") in rels
+    assert not any(t == "DEVELOPED_BY" and tail == "Ardwick" for _h, t, tail in rels)
+
+
+def test_a_release_note_under_a_library_title_adds_models_to_that_library(extractor):
+    """docs/ANNOTATION.md: a changelog's "Add X model" → the library IMPLEMENTS X, only
+    when the library is named in the view."""
+    note = "- Added the Zephyrnet model for reading comprehension.\n- Added support for Quillformer encoders."
+    out = extractor.extract(Document(id="t", kind="newsletter", title="AllenNLP v2.1.0 (2021-03-01) — Added",
+                                     text=note))
+    rels = {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+    assert {("AllenNLP", "IMPLEMENTS", "Zephyrnet"), ("AllenNLP", "IMPLEMENTS", "Quillformer")} <= rels
+    out = extractor.extract(Document(id="t", kind="newsletter", title="v2.1.0 (2021-03-01) — Added", text=note))
+    assert not any(str(r.type) == "IMPLEMENTS" for r in out.relations)
+
+
+def test_a_lower_case_name_with_a_release_version_is_a_library(extractor):
+    """Software is versioned "2.3.0" / "v0.25"; lower-case words are no names by shape."""
+    out = extractor.extract(Document(id="t", kind="newsletter", title="quillkit 2.3.0 (2024-06-13) — Removed",
+                                     text="- Removed support for PyTorch 1.13"))
+    assert ("quillkit", "Library") in {(e.name, str(e.label)) for e in out.entities}
+    # a model's number is not a release
+    out = extractor.extract(Document(id="t", kind="newsletter", text="We now support zephyr 3.1 in the app."))
+    assert ("zephyr", "Library") not in {(e.name, str(e.label)) for e in out.entities}
+
+
+def test_a_title_that_is_the_first_word_of_the_text_is_still_a_title(extractor):
+    """Title "Corvid", text "Corvid is a … library": the text does not repeat the title as
+    a heading, so the sentence keeps its subject (it used to be read as the title)."""
+    out = extractor.extract(Document(id="t", kind="newsletter", title="Corvid",
+                                     text="Corvid is a PyTorch library for training sparse transformers."))
+    assert ("Corvid", "Library") in {(e.name, str(e.label)) for e in out.entities}
+    assert ("Corvid", "BUILT_ON", "PyTorch") in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+def test_a_bibtex_entry_is_a_citation_not_names(extractor):
+    text = ("If you find this code useful, please cite:\n\n@inproceedings{kowalczyk2021quill,\n"
+            "  title={Sparse {Quill} Transformers for Retrieval},\n"
+            "  author={Kowalczyk, Ada and Tanaka, Rui and Brandt, Lena},\n  booktitle={NeurIPS},\n  year={2021}\n}\n\n"
+            "Quillnet is a retrieval model.")
+    out = extractor.extract(Document(id="t", kind="newsletter", text=text))
+    names = {e.name for e in out.entities}
+    assert "Quillnet" in names
+    assert not names & {"Ada", "Tanaka", "Rui", "Brandt", "Lena}", "Lena"}
+
+
+def test_an_unclosed_bibtex_entry_keeps_the_text():
+    from ingest.extract.markup import clean
+    text = "Quillnet is a model. @article{key, title={Open " + "{" * 10_000 + " Brindle is a dataset."
+    assert clean(text).text == text       # no closing brace: nothing is dropped
+    assert clean("a @misc{k, title={T}} b").text == "a \n b"
+
+
+@pytest.mark.parametrize("line", [
+    "- **Sparse Quill Transformers for Long Document Retrieval** [[paper](https://arxiv.org/abs/2101.00001)] "
+    "[[code](https://github.com/x/quill)]",
+    "- Sparse Quill Transformers for Long Document Retrieval (NeurIPS 2021) [paper](https://arxiv.org/abs/2101.00001)",
+])
+def test_a_listed_title_takes_the_arxiv_id_of_its_paper_link(extractor, line):
+    """The title is the paper the "[paper](arXiv)" link beside it points to: one node,
+    keyed by the arXiv id, with no bracket run into its name."""
+    out = extractor.extract(Document(id="t", kind="list", text=line))
+    papers = [e for e in out.entities if str(e.label) == "Paper"]
+    assert [(p.name, p.key) for p in papers] == [("Sparse Quill Transformers for Long Document Retrieval",
+                                                  "arxiv:2101.00001")]

@@ -1,3 +1,3 @@
 """Thin HTTP routes; each module exposes ``router``. All work is in ``api.service``."""
-ROUTE_MODULES = ("health", "search", "entities", "lineage", "ask", "queries", "cypher",
-                 "ingest")
+ROUTE_MODULES = ("health", "search", "entities", "browse", "lineage", "ask", "queries",
+                 "cypher", "ingest", "curation")

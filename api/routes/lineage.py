@@ -53,3 +53,18 @@ def path(from_: str = Query(..., alias="from", min_length=1, max_length=300),
 @router.get("/mentions", summary="Source documents mentioning an entity")
 def mentions(name: str = Name, service: GraphService = Depends(get_service)) -> dict:
     return service.lineage("mentions", {"name": name})
+
+
+@router.get("/neighbors", summary="Every entity one relation away, with type and support")
+def neighbors(name: str = Name, service: GraphService = Depends(get_service)) -> dict:
+    return service.lineage("neighbors", {"name": name})
+
+
+@router.get("/authors", summary="The authors of a paper, or the papers of a person")
+def authors(name: str = Name, service: GraphService = Depends(get_service)) -> dict:
+    return service.lineage("authors", {"name": name})
+
+
+@router.get("/datasets", summary="Datasets an entity (or its paper) was trained or evaluated on")
+def datasets(name: str = Name, service: GraphService = Depends(get_service)) -> dict:
+    return service.lineage("datasets", {"name": name})

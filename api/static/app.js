@@ -1,5 +1,7 @@
-/* mlkg web page: search with suggestions, an entity page, an interactive lineage graph.
-   Plain browser JavaScript; the only library is Cytoscape.js (vendored, MIT). */
+/* mlkg web page: search with suggestions, ask, the entity page, routing. The graph
+   explorer is explore.js, browse pages browse.js, the query panel panel.js (loaded
+   first; they use the helpers here). Plain browser JavaScript; the only library is
+   Cytoscape.js (vendored, MIT). */
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
@@ -72,12 +74,18 @@ $("#askform").addEventListener("submit", async (e) => {
   try {
     const a = await getJSON("/ask?q=" + encodeURIComponent(q));
     if (!a.understood) {
-      out.innerHTML = `<div class="card"><p>${esc(a.message)}</p><ul>${a.examples.map((x) => `<li>${esc(x)}</li>`).join("")}</ul></div>`;
+      out.innerHTML = `<div class="card"><p>${esc(a.message)}</p><ul class="closest">${a.closest.map((x) => `<li><a href="#" class="try">${esc(x.example)}</a></li>`).join("")}</ul></div>`;
+      out.querySelectorAll("a.try").forEach((link) => link.addEventListener("click", (ev) => { ev.preventDefault(); $("#ask").value = link.textContent; $("#askform").requestSubmit(); }));
+      return;
+    }
+    if (a.summary) {
+      out.innerHTML = `<div class="card"><p id="summary">${esc(a.summary)}</p><p><a href="${entityHref(a.entity.label, a.entity.key)}">Open ${esc(a.entity.name)}</a></p></div>`;
       return;
     }
     const cols = a.rows.length ? Object.keys(a.rows[0]) : [];
     out.innerHTML = `<div class="card"><p class="muted">Ran <code>${esc(a.query)}</code> with ${esc(JSON.stringify(a.params))}</p>` +
       (a.message ? `<p>${esc(a.message)}</p>` : "") +
+      Object.values(a.suggestions || {}).filter((list) => list.length).map((list) => `<p>Did you mean: ${list.map((x) => `<a href="${entityHref(x.label, x.key)}">${esc(x.name)}</a>`).join(", ")}?</p>`).join("") +
       (a.rows.length ? `<table><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>${a.rows.map((r) => `<tr>${cols.map((c) => `<td>${esc(Array.isArray(r[c]) ? r[c].join(" → ") : r[c])}</td>`).join("")}</tr>`).join("")}</table>` : "<p>No answer in the graph.</p>") + "</div>";
   } catch (err) { out.innerHTML = `<p class="error">${esc(err.message)}</p>`; }
 });
@@ -87,15 +95,20 @@ window.addEventListener("hashchange", route);
 route();
 
 function route() {
-  const m = location.hash.match(/^#\/entity\/([^/]+)\/(.+)$/);
-  if (m) { showEntity(decodeURIComponent(m[1]), decodeURIComponent(m[2])); return; }
-  $("#home").hidden = false; $("#entity").hidden = true;
+  const at = location.hash.indexOf("?");
+  const path = at < 0 ? location.hash : location.hash.slice(0, at);
+  const params = new URLSearchParams(at < 0 ? "" : location.hash.slice(at + 1));
+  const show = (id) => ["#home", "#entity", "#browse", "#panel"].forEach((s) => { $(s).hidden = s !== id; });
+  let m;
+  if ((m = path.match(/^#\/entity\/([^/]+)\/(.+)$/))) { show("#entity"); showEntity(decodeURIComponent(m[1]), decodeURIComponent(m[2]), params); return; }
+  if ((m = path.match(/^#\/browse(?:\/([^/]+))?$/))) { show("#browse"); showBrowse(m[1] ? decodeURIComponent(m[1]) : null, params); return; }
+  if ((m = path.match(/^#\/query(?:\/([^/]+))?$/))) { show("#panel"); showPanel(m[1] ? decodeURIComponent(m[1]) : null, params); return; }
+  show("#home");
 }
 
 /* -- the entity page ---------------------------------------------------------------------- */
-async function showEntity(label, key) {
+async function showEntity(label, key, params) {
   const section = $("#entity");
-  $("#home").hidden = true; section.hidden = false;
   section.innerHTML = `<p class="muted">Loading…</p>`;
   let e;
   try {
@@ -118,65 +131,80 @@ async function showEntity(label, key) {
   section.innerHTML = `
     <div class="card">
       <h1 id="entity-name">${esc(e.name)}<span class="label">${esc(e.label)}</span></h1>
-      <p>${describe(e)}</p>
+      <p class="summary">${esc(e.summary)}</p>
       ${e.aliases.length ? `<p><b>Also known as:</b> ${e.aliases.map(esc).join(", ")}</p>` : ""}
+      ${e.links.length ? `<p class="links">${e.links.map((l) => `<a class="outside" data-kind="${esc(l.kind)}" href="${esc(l.url)}" rel="noopener">${esc(l.kind)}</a>`).join(" · ")}</p>` : ""}
+      ${paperFacts(e)}
       <p><b>Keys:</b> ${keys}</p>
       ${props ? `<ul>${props}</ul>` : ""}
       <p class="muted">First seen ${esc(e.first_seen)}; last seen ${esc(e.last_seen)}.</p>
     </div>
-    <div class="card"><h3>Lineage graph</h3><div id="graph" aria-label="lineage graph"></div>
-      <p class="muted">Drag to move, scroll to zoom, click a node to open it.</p></div>
+    ${e.implementations && e.implementations.length ? `<div class="card" id="code"><h3>Code and frameworks</h3><p>${e.implementations.map(esc).join(", ")}</p>
+      <p class="muted">Libraries implementing it${e.label === "Paper" ? " or an architecture it introduced" : " or the paper that introduced it"}.</p></div>` : ""}
+    ${explorerHTML(params)}
     <div class="grid">${groups || `<div class="card muted">No relations recorded yet.</div>`}</div>
     <div class="card"><h3>Sources</h3><ul class="rels">${e.sources.map((s) => `
       <li><a href="${esc(s.url)}" rel="noopener">${esc(s.title || s.id)}</a>
       <span class="muted">${esc(s.kind)} · ${esc(s.published || "undated")}</span>
       ${s.snippet ? `<div class="evidence"><q>${esc(s.snippet)}</q></div>` : ""}</li>`).join("") || "<li class='muted'>None.</li>"}</ul></div>`;
-  drawGraph(e);
+  explore(e, params, entityHref(e.label, e.key));
 }
 
-function describe(e) {
-  const names = (g) => (e.lineage[g] || []).map((o) => esc(o.name)).join(", ");
-  const parts = [`${esc(e.name)} is a${/^[AEIOU]/.test(e.label) ? "n" : ""} ${esc(e.label.toLowerCase())}`];
-  if (e.lineage.developed_by) parts.push(`made by ${names("developed_by")}`);
-  if (e.lineage.introduced_in) parts.push(`introduced in ${names("introduced_in")}`);
-  if (e.lineage.built_on) parts.push(`built on ${names("built_on")}`);
-  if (e.lineage.implemented_by) parts.push(`implemented in ${names("implemented_by")}`);
-  return parts.join(", ") + ".";
+function paperFacts(e) {
+  // authors in the paper's own order (arXiv metadata), else as the relations list them
+  if (e.label !== "Paper") return "";
+  const p = e.properties;
+  const listed = (e.lineage.authored_by || []).map((o) => o.name);
+  const authors = Array.isArray(p.authors) && p.authors.length ? p.authors : listed;
+  const facts = [];
+  if (authors.length) facts.push(`<b>Authors:</b> <span id="paper-authors">${authors.map(esc).join(", ")}</span>`);
+  if (p.published) facts.push(`<b>Published:</b> ${esc(String(p.published).slice(0, 10))}`);
+  if (p.updated) facts.push(`<b>Updated:</b> ${esc(String(p.updated).slice(0, 10))}`);
+  if (p.categories) facts.push(`<b>Categories:</b> ${esc([].concat(p.categories).join(", "))}`);
+  return facts.length ? `<p>${facts.join(" · ")}</p>` : "";
 }
 
 function relationItem(r) {
   const ev = r.evidence.map((x) => `<div class="evidence"><q>${esc(x.sentence)}</q> —
     ${x.source.url ? `<a href="${esc(x.source.url)}" rel="noopener">${esc(x.source.title || x.source.id)}</a>` : esc(x.source.id)}
-    ${x.source.published ? `<span class="muted">(${esc(x.source.published)})</span>` : ""}</div>`).join("");
-  return `<li><a class="entity-link" href="${entityHref(r.other.label, r.other.key)}">${esc(r.other.name)}</a>
+    ${x.source.published ? `<span class="muted">(${esc(x.source.published)})</span>` : ""}
+    ${x.extractor ? `<span class="muted extractor">· ${esc(x.extractor)} ${esc(x.extractor_version || "")}${x.confidence != null ? `, confidence ${Number(x.confidence).toFixed(2)}` : ""}</span>` : ""}</div>`).join("");
+  const c = r.curation;
+  const status = r.rejected ? "rejected" : r.asserted ? "asserted" : "";
+  const curation = c && status ? `<span class="curation ${status}">${status} by ${esc(c.author)} on ${esc((c.at || "").slice(0, 10))}${c.reason ? `, reason: ${esc(c.reason)}` : ""}${c.reference ? (/^https?:\/\//i.test(c.reference) ? ` (<a href="${esc(c.reference)}" rel="noopener">reference</a>)` : ` (reference: ${esc(c.reference)})`) : ""}</span>` : "";
+  const buttons = apiKey() && r.fact ? `${r.rejected ? "" : `<button class="curate" data-action="reject" data-fact="${esc(r.fact)}">Reject</button>`}${r.asserted ? "" : `<button class="curate" data-action="assert" data-fact="${esc(r.fact)}">Confirm</button>`}` : "";
+  return `<li class="${status}" data-fact="${esc(r.fact || "")}"><a class="entity-link" href="${entityHref(r.other.label, r.other.key)}">${esc(r.other.name)}</a>
     <span class="label">${esc(r.other.label)}</span>
-    <span class="support" title="distinct sources">support ${esc(r.support)}${r.confidence != null ? ` · confidence ${Number(r.confidence).toFixed(2)}` : ""}</span>${ev}</li>`;
+    <span class="support" title="distinct sources">support ${esc(r.support)}${r.confidence != null ? ` · confidence ${Number(r.confidence).toFixed(2)}` : ""}</span>${buttons}${curation}${ev}</li>`;
 }
 
-function drawGraph(e) {
-  if (typeof cytoscape !== "function") { $("#graph").innerHTML = "<p class='muted'>Graph library not loaded.</p>"; return; }
-  const me = e.label + "/" + e.key;
-  const nodes = [{data: {id: me, name: e.name, label: e.label, key: e.key, self: 1}}];
-  const seen = new Set([me]);
-  const edges = [];
-  e.relations.forEach((r, i) => {
-    const id = r.other.label + "/" + r.other.key;
-    if (!seen.has(id)) { seen.add(id); nodes.push({data: {id, name: r.other.name, label: r.other.label, key: r.other.key}}); }
-    const [source, target] = r.direction === "out" ? [me, id] : [id, me];
-    edges.push({data: {id: "e" + i, source, target, rel: r.relation}});
+/* -- curation: reject / confirm a fact once an API key is entered ------------------------- */
+// one key for the tab: the header's field (curation) and the query panel's analyst mode
+function apiKey() { return sessionStorage.getItem("mlkgApiKey") || ""; }
+$("#apikey").value = apiKey();
+$("#apikey").addEventListener("change", () => { sessionStorage.setItem("mlkgApiKey", $("#apikey").value.trim()); route(); });
+document.addEventListener("click", (e) => {
+  const button = e.target.closest("button.curate");
+  if (!button) return;
+  const li = button.closest("li");
+  li.querySelectorAll(".curate-form").forEach((f) => f.remove());
+  const form = document.createElement("form");
+  form.className = "curate-form";
+  form.innerHTML = `<input name="reason" required placeholder="Why? (recorded with your key's name)"><button>${button.dataset.action === "reject" ? "Reject" : "Confirm"}</button><span class="error"></span>`;
+  li.append(form);
+  form.reason.focus();
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const response = await fetch("/curation/" + button.dataset.action, {
+      method: "POST", headers: {"Content-Type": "application/json", "X-API-Key": apiKey()},
+      body: JSON.stringify({fact: button.dataset.fact, reason: form.reason.value}),
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      form.querySelector(".error").textContent = body.detail || response.statusText;
+      return;
+    }
+    entityCache.clear();  // the explorer's neighbours show the curation too
+    route();
   });
-  const cy = cytoscape({
-    container: $("#graph"), elements: {nodes, edges},
-    layout: {name: "breadthfirst", directed: true, roots: [me], padding: 20, spacingFactor: 1.1},
-    style: [
-      {selector: "node", style: {"label": "data(name)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4, "background-color": "#6b8afd", "width": 22, "height": 22}},
-      {selector: "node[self]", style: {"background-color": "#f5a623", "width": 32, "height": 32, "font-weight": "bold"}},
-      {selector: "node[label = 'Library']", style: {"shape": "round-rectangle"}},
-      {selector: "node[label = 'Organization'], node[label = 'Person']", style: {"shape": "diamond", "background-color": "#8bc34a"}},
-      {selector: "node[label = 'Paper']", style: {"shape": "rectangle", "background-color": "#b388ff"}},
-      {selector: "edge", style: {"label": "data(rel)", "font-size": 9, "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5, "line-color": "#aab", "target-arrow-color": "#aab", "text-rotation": "autorotate"}},
-    ],
-  });
-  cy.on("tap", "node", (evt) => { const d = evt.target.data(); if (!d.self) location.hash = entityHref(d.label, d.key); });
-  window.mlkgGraph = cy;
-}
+});

@@ -4,7 +4,8 @@ Markdown links ``[text](url)`` and HTML anchors become their text, with a
 :class:`LinkSpan` recording the character offsets in the cleaned text and the
 target. Images/badges, emphasis markers, HTML tags and entities are removed;
 backticked words are kept as text and recorded as ``tags`` (applied-ml lists put
-the organisation in backticks). Offsets always refer to the returned text.
+the organisation in backticks); BibTeX entries are dropped. Offsets always refer to
+the returned text.
 """
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ _MD_LINK = re.compile(r"\[((?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\]){1,500})\]
 _SOFT_BREAK = re.compile(r"(?:(?<=,)|(?<=\band)|(?<=\bby))\n(?=[ \t]*[^\W\d_])")
 _EMPH = re.compile(r"(\*\*|__)(?=\S)|(?<=\S)(\*\*|__)")
 _TICK = re.compile(r"`([^`\n]{1,200})`")
+# a BibTeX entry ("please cite: @inproceedings{key, title={…}, author={Last, First and …}}")
+# is a citation record, not prose: its fields read as junk names ("Lena}", "Ada")
+_BIBTEX = re.compile(r"@(?:article|inproceedings|misc|techreport|book|incollection|inbook|phdthesis|"
+                     r"mastersthesis|conference|online|software|unpublished)\s*\{", re.I)
+_BIBTEX_MAX = 5000
 
 
 def looks_like_html(text: str) -> bool:
@@ -60,6 +66,7 @@ def clean(text: str) -> Cleaned:
         text = _BLOCK_TAG.sub("\n", text)
         text = _TAG.sub("", text)
         text = html.unescape(text)
+    text = _without_bibtex(text)
     text = _IMAGE_MD.sub("", text)
     text = _EMPH.sub("", text)
     text = _SOFT_BREAK.sub(" ", text)
@@ -79,6 +86,30 @@ def clean(text: str) -> Cleaned:
         pos = match.end()
     _append(out, text[pos:], tags, length)
     return Cleaned("".join(out), tuple(links), tuple(tags))
+
+
+def _without_bibtex(text: str) -> str:
+    """``text`` with each BibTeX entry (balanced braces, at most ``_BIBTEX_MAX``
+    characters) replaced by a line break. One pass: a scan that finds no closing brace
+    is not started again inside what it read, so the cost stays linear."""
+    if "@" not in text:
+        return text
+    out, pos, scanned = [], 0, 0
+    for match in _BIBTEX.finditer(text):
+        if match.start() < scanned:
+            continue
+        depth, k, stop = 1, match.end(), min(len(text), match.end() + _BIBTEX_MAX)
+        while k < stop and depth:
+            ch = text[k]
+            depth += (ch == "{") - (ch == "}")
+            k += 1
+        scanned = k
+        if depth == 0:
+            out.append(text[pos:match.start()])
+            out.append("\n")
+            pos = k
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _append(out: list[str], piece: str, tags: list[tuple[int, int]], length: int) -> int:

@@ -25,6 +25,7 @@ from kg.keys import normalize_arxiv_id
 from kg.models import Document, Entity, EntityRef, Evidence, Relation
 from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
 from ingest.extract.components.base import state, titleish
+from ingest.extract.components.links import attach_paper_links
 from ingest.extract.markup import LinkSpan, clean
 from ingest.extract.lexicon import install_word_flag
 from ingest.extract.tokenizer import make_tokenizer
@@ -101,7 +102,10 @@ def prepare(doc: Document) -> tuple[str, dict]:
     info: dict = {"kind": kind, "links": links, "tags": list(cleaned.tags)}
     title = (doc.title or "").strip()
     offset = 0
-    if title and not text.lstrip().startswith(title):
+    body = text.lstrip()
+    # a text that opens with its title as a line of its own carries it already; a title
+    # that is only the first words of the first sentence ("Corvid" / "Corvid is a …") does not
+    if title and not (body.startswith(title) and body[len(title):len(title) + 1] in {"", "\n", "\r"}):
         prefix = title + "\n\n"
         offset = len(prefix)
         text = prefix + text
@@ -192,6 +196,7 @@ class Extractor:
         if sdoc is None:
             return Extraction(doc.id)
         ms = state(sdoc).mentions
+        attach_paper_links(sdoc, ms)
         resolver = Resolver()
         cids = []
         for m in ms:

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "kg.cli.serve",
     "kg.cli.export",
     "kg.cli.store",
+    "kg.cli.curate",
 )
 
 

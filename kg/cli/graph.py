@@ -1,4 +1,5 @@
-"""Commands that read the graph: ``kg query``, ``kg queries``, ``kg stats``, ``kg cypher``."""
+"""Commands that read the graph: ``kg query``, ``kg queries``, ``kg stats``, ``kg cypher``,
+``kg search``."""
 from __future__ import annotations
 
 import json
@@ -6,7 +7,9 @@ import json
 import click
 
 from kg.cli.options import (echo_rows, format_option, handle_errors, open_store_from_cli,
-                            store_option)
+                            output_options, store_option)
+from kg.errors import UnknownName
+from kg.lookup import Lookup
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -24,12 +27,23 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="A query parameter; repeat for several.")
 @store_option
-@format_option
+@output_options()
 @handle_errors
-def query(name: str, params: tuple[str, ...], store_spec: str | None, fmt: str) -> None:
-    """Run the named query NAME (see `kg queries`) with parameters."""
+def query(name: str, params: tuple[str, ...], store_spec: str | None, fmt: str,
+          limit: int | None) -> None:
+    """Run the named query NAME (see `kg queries`) with parameters.
+
+    A parameter that names an entity (name, organization, from, to) must name one
+    the graph knows: an unknown name exits 2 with close names, as the API's 404 does."""
+    import queries as named
+    named_query = named.get(name)
+    given = _parse_params(params)
+    if limit and "limit" in named_query.optional and "limit" not in given:
+        given["limit"] = str(limit + 1)  # one more than shown, to tell a cut-off result
     with open_store_from_cli(store_spec) as store:
-        echo_rows(store.run_query(name, _parse_params(params)), fmt)
+        given = Lookup(store.run_query).require_known_params(name, given)
+        rows = store.run_query(name, given)
+    _echo_limited(rows, fmt, limit, named_query.returns)
 
 
 @click.command("queries")
@@ -65,16 +79,44 @@ def stats(store_spec: str | None, fmt: str) -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="A query parameter (string value); repeat for several.")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds.")
-@click.option("--limit", type=int, default=1000, show_default=True, help="Maximum rows.")
 @store_option
-@format_option
+@output_options(default_limit=1000)
 @handle_errors
-def cypher(cypher_text: str, params: tuple[str, ...], timeout: float, limit: int,
-           store_spec: str | None, fmt: str) -> None:
+def cypher(cypher_text: str, params: tuple[str, ...], timeout: float, store_spec: str | None,
+           fmt: str, limit: int) -> None:
     """Run a read-only Cypher query; any write is refused by the database."""
     with open_store_from_cli(store_spec) as store:
-        rows = store.read_only(cypher_text, _parse_params(params), timeout=timeout, limit=limit)
+        rows = store.read_only(cypher_text, _parse_params(params), timeout=timeout,
+                               limit=limit + 1)
+    _echo_limited(rows, fmt, limit)
+
+
+@click.command()
+@click.argument("q")
+@click.option("--type", "label", metavar="LABEL",
+              help="Keep one entity type, e.g. Library (see docs/SCHEMA.md).")
+@store_option
+@output_options(default_limit=10)
+@handle_errors
+def search(q: str, label: str | None, store_spec: str | None, fmt: str, limit: int) -> None:
+    """Find entities by name or alias, as the API's /search does: an exact match
+    first, then prefixes, then typo-tolerant matches (at most 100 rows).
+
+    Nothing found exits 2 with close names, as `kg query` does for an unknown name."""
+    with open_store_from_cli(store_spec) as store:
+        lookup = Lookup(store.run_query)
+        rows = lookup.search(q, label, limit)
+        if not rows:
+            raise UnknownName(q, "q", lookup.suggestions(q, label))
     echo_rows(rows, fmt)
 
 
-COMMANDS = [query, list_queries, stats, cypher]
+def _echo_limited(rows: list[dict], fmt: str, limit: int | None,
+                  columns: tuple[str, ...] | None = None) -> None:
+    if limit and len(rows) > limit:
+        rows = rows[:limit]
+        click.echo(f"(the first {limit} rows; --limit for more)", err=True)
+    echo_rows(rows, fmt, columns)
+
+
+COMMANDS = [query, list_queries, stats, cypher, search]

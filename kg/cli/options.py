@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 import click
 
-from kg.errors import (ConfigError, MlkgError, QueryError, QueryTimeout, ReadOnlyViolation,
-                       SchemaError, SourceError, StoreError)
+from kg.errors import (ConfigError, CurationError, MlkgError, QueryError, QueryTimeout,
+                       ReadOnlyViolation, SchemaError, SourceError, StoreError, UnknownName)
 
 
 def store_option(func: Callable) -> Callable:
@@ -28,6 +28,27 @@ def store_option(func: Callable) -> Callable:
 def format_option(func: Callable) -> Callable:
     return click.option("--format", "fmt", type=click.Choice(["json", "table"]),
                         default="table", show_default=True, help="Output format.")(func)
+
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+
+
+def output_options(default_limit: int | None = None) -> Callable[[Callable], Callable]:
+    """``--format table|json|jsonl|csv|tsv`` and ``--limit N`` for commands that print
+    rows (``kg query``, ``kg cypher``, ``kg search``); the command receives ``fmt``
+    and ``limit``."""
+    def decorator(func: Callable) -> Callable:
+        func = click.option(
+            "--limit", type=click.IntRange(min=1), default=default_limit,
+            show_default=default_limit is not None,
+            help="At most this many rows" + ("." if default_limit else " (default: all)."),
+        )(func)
+        return click.option(
+            "--format", "fmt", type=click.Choice(FORMATS), default="table",
+            show_default=True,
+            help="table for reading; json, jsonl (one object a line), csv or tsv (a "
+                 "header row; lists and objects as JSON) for other programs.")(func)
+    return decorator
 
 
 def open_store_from_cli(store_spec: str | None, *, create: bool = False):
@@ -94,7 +115,7 @@ def _exit_class(exc: MlkgError) -> type[click.ClickException]:
         return InputError
     if isinstance(exc, StoreError):
         return StoreFailed
-    if isinstance(exc, (ConfigError, QueryError, SchemaError, SourceError)):
+    if isinstance(exc, (ConfigError, QueryError, SchemaError, SourceError, CurationError)):
         return InputError
     return Partial
 
@@ -105,6 +126,12 @@ def handle_errors(func: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except UnknownName as exc:
+            # the API's 404 suggestions (kg.lookup), as a line a person reads
+            from kg.lookup import format_suggestions
+            hint = (f"; did you mean: {format_suggestions(exc.suggestions)}?"
+                    if exc.suggestions else "; no close names either")
+            raise InputError(f"UnknownName: {exc} ({exc.param}){hint}") from exc
         except MlkgError as exc:
             raise _exit_class(exc)(f"{type(exc).__name__}: {exc}") from exc
     return wrapper
@@ -143,9 +170,19 @@ def parse_since(value: str, *, now: datetime | None = None) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def echo_rows(rows: list[dict[str, Any]], fmt: str) -> None:
+def echo_rows(rows: list[dict[str, Any]], fmt: str,
+              columns: list[str] | tuple[str, ...] | None = None) -> None:
+    """Print rows in ``fmt`` (see ``FORMATS``). ``columns`` gives CSV/TSV their header
+    when there are no rows (a named query's declared columns)."""
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
+        return
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, default=str, ensure_ascii=False))
+        return
+    if fmt in ("csv", "tsv"):
+        _echo_delimited(rows, "," if fmt == "csv" else "\t", columns)
         return
     from rich.console import Console
     from rich.table import Table
@@ -156,3 +193,27 @@ def echo_rows(rows: list[dict[str, Any]], fmt: str) -> None:
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row.values()))
     Console(file=sys.stdout, width=200).print(table)
+
+
+def _echo_delimited(rows: list[dict[str, Any]], delimiter: str,
+                    columns: list[str] | tuple[str, ...] | None) -> None:
+    import csv
+    import io
+    header = list(rows[0].keys()) if rows else list(columns or ())
+    if not header:
+        return
+    buffer = io.StringIO()
+    # RFC 4180 quoting for both; for TSV a tab or newline inside a value is quoted too
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in header])
+    click.echo(buffer.getvalue(), nl=False)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):  # a path's nodes, a node's properties
+        return json.dumps(value, default=str, ensure_ascii=False)
+    return str(value)

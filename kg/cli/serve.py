@@ -13,7 +13,8 @@ from kg.cli.options import Terminated, handle_errors, open_store_from_cli, store
               help="Interface to listen on (0.0.0.0 for every interface).")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--api-key", "api_keys", multiple=True, metavar="KEY",
-              help="Accept KEY for write/admin routes (POST /cypher, /ingest); adds to "
+              help="Accept KEY (or NAME:KEY; the name is recorded as a curation's author) "
+                   "for write/admin routes (POST /cypher, /ingest, /curation/*); adds to "
                    "MLKG_API_KEYS.")
 @click.option("--public-read", is_flag=True, envvar="MLKG_PUBLIC_READ",
               help="Let anyone read GET /metrics and run POST /queries/{name} without an "

@@ -25,6 +25,17 @@ Relations are direct triples with ``mlkg:implements``, ``mlkg:builtOn``, ``mlkg:
 ``mlkg:confidence``, ``mlkg:evidence`` (sentences), ``mlkg:extractor``,
 ``prov:wasDerivedFrom`` (its sources), ``mlkg:firstSeen`` / ``mlkg:lastSeen``.
 
+Curation (``kg curate``): a curated statement carries ``wikibase:rank`` —
+``wikibase:DeprecatedRank`` when a person rejected it, ``wikibase:PreferredRank`` when
+one asserted it, else ``wikibase:NormalRank`` — with ``prov:wasAttributedTo`` the
+curator (``https://mlkg.dev/agent/<name>``, a ``prov:Agent``), ``prov:wasGeneratedBy``
+the curation and ``mlkg:reference``; a rejected entity has the deprecated rank too. Each
+curation record is ``https://mlkg.dev/curation/<id>``: ``prov:Activity`` and
+``mlkg:Curation`` with ``mlkg:action``, ``mlkg:status`` (active, undone),
+``prov:wasAttributedTo``, ``prov:endedAtTime``, ``mlkg:reason``, ``mlkg:reference``,
+``prov:used`` (the entity or statement it curates) and ``mlkg:overrode`` (the state it
+replaced, as JSON).
+
 Sources are ``https://mlkg.dev/source/<id>``: ``prov:Entity`` and ``schema:CreativeWork``
 with ``schema:url``, ``schema:datePublished``, ``schema:name`` (title), ``mlkg:kind``,
 ``mlkg:contentHash`` and ``schema:mentions`` for every entity they mention.
@@ -50,6 +61,9 @@ MLKG = Namespace("https://mlkg.dev/ns#")
 ID = "https://mlkg.dev/id/"
 SOURCE = "https://mlkg.dev/source/"
 STATEMENT = "https://mlkg.dev/statement/"
+CURATION = "https://mlkg.dev/curation/"
+AGENT = "https://mlkg.dev/agent/"
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
 
 CLASSES = {"Paper": SDO.ScholarlyArticle, "Library": SDO.SoftwareSourceCode,
            "Organization": SDO.Organization, "Person": SDO.Person, "Dataset": SDO.Dataset,
@@ -59,7 +73,7 @@ PREDICATES = {"IMPLEMENTS": MLKG.implements, "BUILT_ON": MLKG.builtOn, "USES": M
               "AUTHORED_BY": MLKG.authoredBy, "TRAINED_ON": MLKG.trainedOn,
               "EVALUATED_ON": MLKG.evaluatedOn}
 EXTRA_PREDICATES = {"AUTHORED_BY": SDO.author}
-PREFIXES = {"mlkg": MLKG, "schema": SDO, "prov": PROV, "xsd": XSD}
+PREFIXES = {"mlkg": MLKG, "schema": SDO, "prov": PROV, "xsd": XSD, "wikibase": WIKIBASE}
 JSONLD_CONTEXT = {p: str(ns) for p, ns in PREFIXES.items()} | {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
 FORMATS = {"turtle": "turtle", "ttl": "turtle", "jsonld": "json-ld", "json-ld": "json-ld"}
@@ -84,15 +98,71 @@ def _value(value) -> Literal:
     return Literal(value)
 
 
+def statement_iri(head_label: str, head_key: str, rel: str, tail_label: str,
+                  tail_key: str) -> URIRef:
+    return URIRef(STATEMENT + "/".join(quote(str(p), safe="") for p in (
+        head_label, head_key, rel, tail_label, tail_key)))
+
+
+def agent_iri(name: str) -> URIRef:
+    return URIRef(f"{AGENT}{quote(name, safe='')}")
+
+
+_CURATION_PROPS = {"rejected", "asserted", "reference", "curation", "curated_by", "curated_at",
+                   "curation_reason", "curation_action", "curated"}
+
+
+def _curated(g: Graph, s: URIRef, props: dict) -> None:
+    """The rank of a statement or entity, and who vouched for it or against it."""
+    rank = (WIKIBASE.DeprecatedRank if props.get("rejected") else
+            WIKIBASE.PreferredRank if props.get("asserted") else WIKIBASE.NormalRank)
+    g.add((s, WIKIBASE.rank, rank))
+    if props.get("curation"):
+        g.add((s, PROV.wasGeneratedBy, URIRef(CURATION + quote(props["curation"], safe=""))))
+        if props.get("curated_by"):
+            g.add((s, PROV.wasAttributedTo, agent_iri(props["curated_by"])))
+    if props.get("reference"):
+        g.add((s, MLKG.reference, Literal(props["reference"])))
+
+
+def curation_triples(g: Graph, row: dict) -> None:
+    c = row["props"]
+    s = URIRef(CURATION + quote(c["id"], safe=""))
+    g.add((s, RDF.type, PROV.Activity))
+    g.add((s, RDF.type, MLKG.Curation))
+    g.add((s, SDO.identifier, Literal(c["id"])))
+    agent = agent_iri(c["author"])
+    g.add((agent, RDF.type, PROV.Agent))
+    g.add((agent, SDO.name, Literal(c["author"])))
+    g.add((s, PROV.wasAttributedTo, agent))
+    g.add((s, PROV.endedAtTime, Literal(c["at"], datatype=XSD.dateTime)))
+    for prop, pred in (("action", MLKG.action), ("status", MLKG.status), ("reason", MLKG.reason),
+                       ("reference", MLKG.reference), ("value", MLKG.value),
+                       ("before", MLKG.overrode), ("undone_at", MLKG.undoneAt)):
+        if c.get(prop):
+            g.add((s, pred, Literal(c[prop])))
+    if c.get("undone_by"):
+        g.add((s, MLKG.undoneBy, agent_iri(c["undone_by"])))
+    if c.get("target") == "relation":
+        g.add((s, PROV.used, statement_iri(c["head_label"], c["head_key"], c["rel_type"],
+                                           c["tail_label"], c["tail_key"])))
+    elif c.get("label") and c.get("key"):
+        g.add((s, PROV.used, entity_iri(c["label"], c["key"])))
+        if c.get("other_label") and c.get("other_key"):
+            g.add((s, MLKG.other, entity_iri(c["other_label"], c["other_key"])))
+
+
 def node_triples(g: Graph, row: dict) -> None:
     label, key, props = row["label"], row["key"], row["props"]
     s = entity_iri(label, key)
+    if props.get("rejected") or props.get("curation"):
+        _curated(g, s, props)
     g.add((s, RDF.type, MLKG[label]))
     g.add((s, RDF.type, CLASSES.get(label, SDO.Thing)))
     g.add((s, RDF.type, PROV.Entity))
     g.add((s, SDO.identifier, Literal(key)))
     for prop, value in props.items():
-        if value is None or prop in ("key", "label", "aliases_text"):
+        if value is None or prop in ("key", "label", "aliases_text") or prop in _CURATION_PROPS:
             continue
         if prop == "name":
             g.add((s, SDO.name, Literal(value)))
@@ -119,9 +189,10 @@ def edge_triples(g: Graph, row: dict) -> None:
     g.add((head, predicate, tail))
     if rel in EXTRA_PREDICATES:
         g.add((head, EXTRA_PREDICATES[rel], tail))
-    st = URIRef(STATEMENT + "/".join(quote(str(p), safe="") for p in (
-        row["head_label"], row["head_key"], rel, row["tail_label"], row["tail_key"])))
+    st = statement_iri(row["head_label"], row["head_key"], rel, row["tail_label"],
+                       row["tail_key"])
     g.add((st, RDF.type, RDF.Statement))
+    _curated(g, st, props)
     g.add((st, RDF.subject, head))
     g.add((st, RDF.predicate, predicate))
     g.add((st, RDF.object, tail))
@@ -159,7 +230,8 @@ def source_triples(g: Graph, row: dict) -> None:
 def page_graphs(store, page_size: int = 1000) -> Iterable[Graph]:
     """One small rdflib Graph per page of nodes, edges and sources."""
     for query, build in (("export_nodes", node_triples), ("export_edges", edge_triples),
-                         ("export_sources", source_triples)):
+                         ("export_sources", source_triples),
+                         ("export_curations", curation_triples)):
         for rows in pages(store, query, page_size):
             g = _graph()
             for row in rows:

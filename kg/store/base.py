@@ -102,6 +102,8 @@ class GraphStore(abc.ABC):
                 given[key] = default
             if default.lstrip("-").isdigit():  # an integer parameter, e.g. limit
                 given[key] = _coerce(name, key, given[key])
+            elif default in ("true", "false"):  # a flag, e.g. include_rejected
+                given[key] = _flag(name, key, given[key])
         final = dict(given)
         for key, value in given.items():
             if isinstance(value, str):
@@ -232,6 +234,17 @@ def _check_params(value: Any, path: str = "") -> None:
     elif isinstance(value, int) and not isinstance(value, bool):
         if not _INT64[0] <= value <= _INT64[1]:
             raise QueryError(f"parameter {path} is outside the 64-bit integer range")
+
+
+def _flag(query: str, key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise QueryError(f"query {query!r}: parameter {key!r} must be true or false, got {value!r}")
 
 
 def _coerce(query: str, key: str, value: Any) -> Any:

@@ -43,20 +43,25 @@ SET s.status = 'done', s.content_hash = row.content_hash,
 # Retraction: drop the source from every relation it supports (through the
 # entities it mentions), delete relations nobody supports any more, then its
 # mentions, then entities that no source mentions any more (with their aliases).
+# What a person curated stays: an asserted relation needs no source, and an entity
+# a curation made or vouched for (``curated``) outlives its last mention.
 RETRACT_RELATIONS = f"""
 MATCH (s:{SOURCE_LABEL} {{id: $id}})-[:{MENTIONS}]->(n)
 MATCH (n)-[r]-()
 WHERE type(r) <> '{MENTIONS}' AND type(r) <> '{ALIAS_OF}' AND $id IN r.sources
 WITH DISTINCT r
 WITH r, [i IN range(0, size(r.sources) - 1) WHERE r.sources[i] <> $id] AS keep
-SET r.evidence = [i IN keep | r.evidence[i]], r.sources = [i IN keep | r.sources[i]],
-    r.support = size(keep)
+SET r.evidence = [i IN keep | r.evidence[i]],
+    r.extractors = [i IN keep WHERE i < size(coalesce(r.extractors, [])) | r.extractors[i]],
+    r.confidences = [i IN keep WHERE i < size(coalesce(r.confidences, [])) | r.confidences[i]],
+    r.sources = [i IN keep | r.sources[i]], r.support = size(keep)
 """
 
 DELETE_UNSUPPORTED = f"""
 MATCH (s:{SOURCE_LABEL} {{id: $id}})-[:{MENTIONS}]->(n)
 MATCH (n)-[r]-()
 WHERE type(r) <> '{MENTIONS}' AND type(r) <> '{ALIAS_OF}' AND r.support = 0
+  AND r.asserted IS NULL
 DELETE r
 """
 
@@ -66,7 +71,7 @@ DELETE m
 WITH DISTINCT n
 OPTIONAL MATCH (:{SOURCE_LABEL})-[other:{MENTIONS}]->(n)
 WITH n, count(other) AS mentions
-WHERE mentions = 0
+WHERE mentions = 0 AND n.curated IS NULL
 OPTIONAL MATCH (a:{ALIAS_LABEL})-[:{ALIAS_OF}]->(n)
 DETACH DELETE n, a
 """

@@ -60,6 +60,8 @@ MERGE (a)-[:{ALIAS_OF}]->(n)
 
 # Same ordering rule: evidence and support read the old sources before sources
 # is rewritten; each of sources/confidence reads only its own old value.
+# ``extractors`` ("name version") and ``confidences`` run parallel to ``sources``,
+# so `kg why` can say which extractor found the fact in each source.
 _RELATIONS = """
 UNWIND $rows AS row
 MATCH (h:{head} {{key: row.head}})
@@ -68,6 +70,10 @@ MERGE (h)-[r:{rtype}]->(t)
 ON CREATE SET r.first_seen = row.seen
 SET r.evidence = coalesce(r.evidence, []) + [i IN range(0, size(row.sources) - 1)
         WHERE NOT row.sources[i] IN coalesce(r.sources, []) | row.evidence[i]],
+    r.extractors = coalesce(r.extractors, []) + [i IN range(0, size(row.sources) - 1)
+        WHERE NOT row.sources[i] IN coalesce(r.sources, []) | row.extractors[i]],
+    r.confidences = coalesce(r.confidences, []) + [i IN range(0, size(row.sources) - 1)
+        WHERE NOT row.sources[i] IN coalesce(r.sources, []) | row.confidences[i]],
     r.support = size(coalesce(r.sources, []))
         + size([s IN row.sources WHERE NOT s IN coalesce(r.sources, [])]),
     r.sources = coalesce(r.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(r.sources, [])],
@@ -153,13 +159,15 @@ def relation_statements(relations: list[Relation], seen: str, size: int) -> Iter
         row = grouped[shape].get((rel.head.key, rel.tail.key))
         if row is None:
             row = {"head": rel.head.key, "tail": rel.tail.key, "sources": [], "evidence": [],
-                   "confidence": 0.0, "seen": seen}
+                   "extractors": [], "confidences": [], "confidence": 0.0, "seen": seen}
             grouped[shape][(rel.head.key, rel.tail.key)] = row
         ev = rel.evidence
         source_id = clean_identifier(ev.source_id)
         if source_id not in row["sources"]:
             row["sources"].append(source_id)
             row["evidence"].append(ev.sentence)
+            row["extractors"].append(f"{ev.extractor} {ev.extractor_version}")
+            row["confidences"].append(float(ev.confidence))
         row["confidence"] = max(row["confidence"], float(ev.confidence))
         row["extractor"], row["extractor_version"] = ev.extractor, ev.extractor_version
     for (rtype, head, tail), rows in grouped.items():

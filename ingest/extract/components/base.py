@@ -64,7 +64,7 @@ class DocState:
     sents: list[tuple[int, int]] | None = None    # sentence token bounds
     sent_index: list[int] | None = None           # token → sentence number
     sent_spans: list | None = None                # the sentences as spans, cached (sentences.sents)
-    shapes: list | None = None                    # token shape classes (names.py)
+    shapes: list | None = None                    # token shape classes (name_shapes.py)
     generic_spans: list[tuple[int, int]] = field(default_factory=list)   # generic terms' token spans
     mentions: list[Mention] = field(default_factory=list)
     subject: int | None = None                    # index into mentions of the item's subject

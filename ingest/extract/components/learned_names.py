@@ -26,6 +26,7 @@ an item's opening sentence for its title.
 from __future__ import annotations
 
 from spacy.language import Language
+from spacy.tokens import Span
 
 from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of, titleish, state
@@ -36,6 +37,22 @@ RECOGNISED = "mlkg_recognised"   # doc.spans key: the recogniser's names that pa
 FUNCTION_WORDS = frozenset("""a an the this that these those it its we our they their he she you i of in on
 for to with by from as at and or but not is are was were be been has have had do does did can will""".split())
 _SOFTWARE_HEADS = {"library", "libraries", "toolkit", "framework", "package", "tool", "stack", "backend"}
+
+
+_OPENERS, _CLOSERS = frozenset("[({<"), frozenset("])}>")
+
+
+def _trimmed(doc, ent):
+    """The recogniser's span without a bracket it ran into ("… Retrieval [" before
+    "[paper](…)"); None when nothing is left."""
+    s, e = ent.start, ent.end
+    while e > s and doc[e - 1].text in _OPENERS:
+        e -= 1
+    while s < e and doc[s].text in _CLOSERS:
+        s += 1
+    if s == e:
+        return None
+    return ent if (s, e) == (ent.start, ent.end) else Span(doc, s, e, label=ent.label_)
 
 
 class LearnedNames:
@@ -53,6 +70,9 @@ class LearnedNames:
         accepted = []       # the recogniser's names this stage believes (doc.spans[RECOGNISED])
         generic_spans = state(doc).generic_spans or ()
         for ent in doc.ents:
+            ent = _trimmed(doc, ent)
+            if ent is None:
+                continue
             n = ent.end - ent.start
             if ent.label_ != "Paper" and n > MAX_TOKENS:
                 continue

@@ -12,7 +12,7 @@ import re
 from spacy.language import Language
 
 from kg.keys import normalize_arxiv_id
-from ingest.extract.components.base import Mention, meta, mentions
+from ingest.extract.components.base import Mention, meta, mentions, text_of
 
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?/?$", re.I)
 _HF_PAPER = re.compile(r"huggingface\.co/papers/([^\s/?#]+)", re.I)
@@ -80,3 +80,28 @@ def mlkg_links(doc):
         found.append(Mention(span.start, span.end, label, "link", name=name, props=dict(props),
                              confidence=0.9))
     return doc
+
+
+_PAPER_LABEL = re.compile(r"^\[?(?:paper|arxiv|pdf|abs)\]?$", re.I)
+
+
+def attach_paper_links(doc, ms) -> None:
+    """A paper title followed on its line by a labelled link ("**Title** [[paper](arXiv
+    link)] [[code](…)]"): the link's arXiv id is the title's, so the Paper is keyed by it
+    as a linked title would be. Runs on the final mentions (after the scorer)."""
+    links = [l for l in meta(doc).get("links", ()) if _PAPER_LABEL.match(l.text.strip())]
+    if not links:
+        return
+    text = text_of(doc)
+    for m in ms:
+        if m.label != "Paper" or m.end <= m.start or m.props.get("arxiv_id"):
+            continue
+        end = doc[m.end - 1].idx + len(doc[m.end - 1].text)
+        for link in links:
+            gap = text[end:link.start]
+            if 0 <= link.start - end <= 40 and "\n" not in gap:
+                m_ = _ARXIV.search(link.url) or _HF_PAPER.search(link.url)
+                arxiv_id = normalize_arxiv_id(m_.group(1)) if m_ else None
+                if arxiv_id:
+                    m.props["arxiv_id"] = arxiv_id
+                break

@@ -90,7 +90,6 @@ def mention_features(doc, ms: list[Mention], catalog, ctx: list[tuple[str | None
     """One list of feature strings per mention (hashed by the caller); ``ctx`` is
     ``context_cues(doc, ms, …)``."""
     info = meta(doc)
-    kind = info.get("kind", "newsletter")
     text = text_of(doc)
     texts = state(doc).texts or [t.text for t in doc]
     idx = state(doc).idx or [t.idx for t in doc]

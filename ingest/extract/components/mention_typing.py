@@ -162,7 +162,9 @@ class EntityTyper:
         found = []
         for p in papers:
             for c in cands:
-                if c.source == "catalog" and p.start <= c.start and c.end <= p.end and c.label:
+                # a release heading's versioned name ("lightning 2.3.0 …") counts as a catalog one
+                if (c.source == "catalog" or c.props.get("cue") == "name-version") \
+                        and p.start <= c.start and c.end <= p.end and c.label:
                     found.append((p, c))
         short = info.get("title_short")
         short_mention = None
@@ -174,7 +176,10 @@ class EntityTyper:
                     label = c.label
             if label is None:
                 label = info.get("title_short_label") or ("Library" if kind == "list" else "Architecture")
-            short_mention = Mention(s, e, label, "title", name=doc[s:e].text, confidence=0.7)
+            # "Frame Averaging - Pytorch": the cue says why the title's name is a name
+            props = {"cue": "title-dash-library"} if info.get("title_library") else \
+                {"cue": "docs-title"} if info.get("title_page_name") else {}
+            short_mention = Mention(s, e, label, "title", name=doc[s:e].text, props=props, confidence=0.7)
         info["inner"] = [(p, c) for p, c in found if not short or (c.start, c.end) != tuple(short)]
         info["short_mention"] = short_mention
         return found

@@ -8,100 +8,24 @@ copula/apposition ("X is a … toolkit", "X, a … model"), a verb frame
 typed sibling ("Llama-2, MPT, Falcon, and Pythia"), and finally a default per
 document kind for strongly name-shaped tokens. Also: paper titles (arXiv
 ``title``, item headings, "X: … is a paper"), author lists after "by", and
-"(from A, B)" organisation lists.
+"(from A, B)" organisation lists (those structural passes are name_passes.py; token
+shapes are name_shapes.py).
 """
 from __future__ import annotations
 
 import re
 
-from spacy.lang.lex_attrs import like_url
 from spacy.language import Language
 
 from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import span_text, text_of, Mention, load_json, meta, mentions, state
-
-_SIZE = re.compile(r"^\$?\d+(?:\.\d+)?[BMKbmk]\$?$|^\d+(?:\.\d+)?(?:B|M|K)-?(?:param|parameter)s?$")
-_FUNC = {"of", "for", "in", "and", "the", "with", "to", "on", "a", "an", "from", "via", "is", "are",
-         "at", "by", "or", "as", "&", "without", "beyond", "through", "into", "vs", "vs."}
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
-_VERSION = re.compile(r"^v?\d+(?:\.\d+)+\w*$", re.I)      # "v0.5.0", "2.3.0rc1": a release, not a name
+from ingest.extract.components.name_passes import StructuralNames, _person_token
+from ingest.extract.components.name_shapes import (_BULLETS, _DATASET_END, _FUNC, _LIBRARY_END, _NAME_HEADS,
+                                                   _SHAPES, _SIZE, _TRAIL_DIGITS, _VERSION, _YEAR, namelike,
+                                                   shape_text)
 
 
-# never a name on their own: counts and sizes (2D, 16-bit, 22.2x, 4-year-olds, 64K,
-# 30fps) — a token that starts with a digit is a name only with two capitals among
-# three or more letters (3DSSD, 3DETR, 2D-TAN) —, plural acronyms (LLMs, KVs, DAGs),
-# metrics with a cut-off (top-1, pass@1, ROUGE-L), accelerators (A100s, H100, V100)
-_NOT_NAME = re.compile(
-    r"^\d(?!(?=(?:[^A-Za-z]*[A-Za-z]){3})(?=(?:[^A-Z]*[A-Z]){2}))"
-    r"|^[A-Z]{2,}s$"
-    r"|^(?i:top|pass|rouge|bleu|hits|recall|precision|acc|f|mrr|ndcg|map)[-@]?(?:\d+|[lLnN])$"
-    r"|^[AHVPKTL]\d{2,3}s?$|^(?:RTX|GTX)\d*"
-    r"|^(?:multi|single|cross|non|pre|post|sub|semi|inter|intra|per|on|off|in|de|re)-[A-Z]+s?$")
-_CODE = re.compile(r"[=\\{}\[\]()<>\"'`|;]|\.\w+\(")   # code and markup, not names
-_PKG = re.compile(r"^[a-z][a-z0-9]*(?:\.(?:cpp|js|py|jl|rs|ai|io))$|^[a-z]+-[a-z]*\d")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
-_SHAPES: dict[str, int] = {}
-
-
-def shape_text(t: str) -> int:
-    """0 = not a name token, 1 = Title-case word, 2 = strongly name-shaped."""
-    got = _SHAPES.get(t)
-    if got is None:
-        got = _shape(t)
-        if len(_SHAPES) < 500_000:
-            _SHAPES[t] = got
-    return got
-
-
-def _shape(t: str) -> int:
-    if not any(c.isalpha() for c in t) or len(t) > 40 or t[0] in "$\\@#":
-        return 0
-    if like_url(t) or _EMAIL.match(t) or _NOT_NAME.match(t) or _CODE.search(t):
-        return 0
-    if sum(c.isalpha() for c in t) < 2 and not any(c.isdigit() for c in t):
-        return 0    # a single letter ("B" of "ViT-B / 16")
-    has_digit = any(c.isdigit() for c in t)
-    inner_upper = any(c.isupper() for c in t[1:])
-    if (has_digit and any(c.isalpha() for c in t)) or inner_upper:
-        if _SIZE.match(t) or re.match(r"^\d+(?:st|nd|rd|th|s|x|k|%)?$", t, re.I):
-            return 0
-        return 2
-    if t[0].isupper():
-        return 1
-    if _PKG.match(t):
-        return 2
-    return 0
-
-
-def shape(tok) -> int:
-    return shape_text(tok.text)
-
-
-def namelike(t: str) -> bool:
-    """Name evidence beyond capitals: mixed case (SynJax, LMFlow) or letters with digits
-    (Llama-2, T5). A bare acronym (IAD, PII) is not enough without a cue."""
-    if shape_text(t) != 2:
-        return False
-    letters = [c for c in t if c.isalpha()]
-    if any(c.isdigit() for c in t):
-        return len(letters) >= 1
-    return any(c.islower() for c in letters) and any(c.isupper() for c in letters)
-
-
-# head nouns that are usually part of a name ("Focused Transformer", "Graph Attention
-# Network"); other head nouns ("model", "library", "dataset") are cues and not kept
-_NAME_HEADS = {"transformer", "transformers", "network", "networks", "net", "nets", "encoder",
-               "decoder", "agent", "machine", "machines", "learner", "mechanism", "layer",
-               "embedding", "embeddings", "tokenizer", "estimator", "detector", "classifier"}
-# unknown names typed by their own ending: FreeFormQA, HumanEvalPack, Proof-Pile, LMFlow
-_DATASET_END = re.compile(r"(?:QA|Bench|Benchmark|Eval|Set|Corpus|Pile|Pack|Instruct|Arena|Dataset|Data|Caps|Captions|VQA)(?:-?\d+[A-Za-z]?)?$")
-_LIBRARY_END = re.compile(r"(?:Flow|Kit|Hub|Lib|[Jj]ax|JAX|Torch|\.js|\.cpp|\.py|Py|ML|Ops)$")
-_BULLETS = {"*", "-", "•", "–", "1.", "+"}
-_TRAIL_DIGITS = re.compile(r"[-_ ]?\d+$")
-_BIB_PART = re.compile(r"^[A-Z][\w'’-]+(?: [\w'’-]+){0,2}$")
-
-
-class NameFinder:
+class NameFinder(StructuralNames):
     def __init__(self, nlp: Language, name: str, catalog_dir: str | None):
         self.catalog = get_catalog(catalog_dir)
         cues = load_json("entity_cues.json")
@@ -116,8 +40,11 @@ class NameFinder:
         self.changelog_verbs = frozenset(cues["changelog_verbs"])
         self.document_words = frozenset(cues["document_words"])
         verbs = sorted(cues["library_verbs"], key=len, reverse=True)
-        self.library_verb = re.compile(r"\s*(?:(?:now|also|officially|finally|already)\s+)*(?:"
+        self.library_verb = re.compile(r"\s*(?:(?:" + "|".join(_ADVERBS) + r")\s+)*(?:"
                                        + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs) + r")\b", re.I)
+        # the words a library verb can start with: a cheap test before the regex
+        self.library_verb_starts = frozenset(_ADVERBS) | {v.split()[0] for v in verbs}
+        self.context_cues = [(c["id"], c["label"], _phrase_before(c["before"])) for c in cues["context_cues"]]
 
     # ---- helpers -------------------------------------------------------------------
     def head_label(self, word: str, kind: str) -> str | None:
@@ -181,6 +108,7 @@ class NameFinder:
         self._people(doc, found, taken, kind)
         self._et_al(doc, found, taken)
         self._lowercase_is_a(doc, found, taken, kind)
+        self._versioned(doc, found, taken)
         self._tags(doc, info, found, taken)
         catalog_cover = [False] * n
         for m in found:
@@ -336,8 +264,7 @@ class NameFinder:
                 lab = self.scan_head(doc, k + 1, kind, 6)
                 if lab in {"Library", "Architecture", "Dataset"}:
                     return lab, "item-description"
-            if kind != "arxiv" and nxt in {"now", "also", "officially", "finally", "already", "supports", "adds",
-                                           "added", "builds", "is", "integrates", "wraps", "ships"}:
+            if kind != "arxiv" and nxt in self.library_verb_starts:
                 at = doc[k].idx
                 if self.library_verb.match(text_of(doc)[at:at + 60]):
                     return "Library", "library-verb"       # "Zorvik now supports …"
@@ -351,6 +278,9 @@ class NameFinder:
                 return "Dataset", "prev-dataset"
             if _PREV_ARCH.search(prev):
                 return "Architecture", "prev-arch"
+            for cue_id, label, before in self.context_cues:
+                if before.search(prev):
+                    return label, cue_id
             if _PREV_FROM.search(prev) or (
                     kind != "arxiv" and _PREV_BY.search(prev)
                     and j < n and not texts[j][:1].isdigit()):
@@ -361,190 +291,6 @@ class NameFinder:
                     return "Organization", ("artifact-from" if _ARTIFACT_FROM.search(prev) or _PREV_FROM.search(prev)
                                             else "prev-from-by")
         return None, ""
-
-    def _title(self, doc, info, found, taken, kind):
-        span_chars = info.get("title_span")
-        if not span_chars:
-            return
-        span = doc.char_span(span_chars[0], span_chars[1], alignment_mode="expand")
-        if span is None:
-            return
-        found.append(Mention(span.start, span.end, "Paper", "title", name=info.get("title", span.text),
-                             props=dict(info.get("title_props", {})), confidence=0.9))
-        for k in range(span.start, span.end):
-            taken[k] = True
-        # an arXiv title that is only a system name ("LongLLaMA", "RoboCat"): the record
-        # is about the system, named as the annotation convention does (docs/ANNOTATION.md),
-        # typed by what the text says it is; the record stays a Paper (optional in the
-        # annotations) that introduces it, which is what a lineage question asks for
-        words = [t for t in span if not t.is_punct]
-        if kind == "arxiv" and not any(t.text == ":" for t in span) \
-                and all(t.text[:1].isupper() or t.text[:1].isdigit() for t in words) \
-                and (len(words) == 1 or (len(words) <= 3 and any(shape(t) == 2 for t in words))) \
-                and any(shape(t) > 0 for t in words) and not self.generic(span.text) \
-                and words[-1].text.lower() not in self.document_words:     # "GPT-4 Technical Report"
-            info["title_short"] = (span.start, span.end)
-            info["title_is_name"] = True
-            info["title_short_label"] = self.cue(doc, span.start, span.end, kind)[0]   # "X is a benchmark …"
-            return
-        # "X: …" — X is the paper's short name (what it introduces)
-        for tok in span:
-            if tok.text == ":" and tok.i > span.start and tok.i - span.start <= 4:
-                head = doc[span.start:tok.i]
-                if any(shape(t) > 0 for t in head) and not self.generic(head.text):
-                    info["title_short"] = (head.start, head.end)
-                break
-
-    def _from_lists(self, doc, found, taken):
-        """'(from A, B and the C team)' → organisations."""
-        texts = state(doc).texts
-        n = len(texts)
-        for i in [k for k in range(1, n) if texts[k] == "from" and texts[k - 1] == "("]:
-            k = i + 1
-            end = k
-            while end < n and texts[end] != ")" and end - k < 30:
-                end += 1
-            if end >= n or texts[end] != ")":
-                continue
-            for part in _split_list(doc, k, end, keep_of_and=True):
-                s, e = part
-                while s < e and texts[s].lower() in {"the", "etc", "etc."}:
-                    s += 1
-                while e > s and texts[e - 1].lower() in {"etc", "etc.", "."}:
-                    e -= 1
-                if s < e and any(shape_text(texts[x]) for x in range(s, e)) and not any(taken[x] for x in range(s, e)):
-                    found.append(Mention(s, e, "Organization", "people", name=span_text(doc, s, e),
-                                         confidence=0.85))
-                    for x in range(s, e):
-                        taken[x] = True
-
-    def _people(self, doc, found, taken, kind="newsletter"):
-        """Author lists: 'by A B, C D and E F.' (and 'by the X team'), BibTeX-style
-        'by Last, First and Last, First', and a name list right after a linked paper."""
-        texts = state(doc).texts
-        n = len(texts)
-        triggers = [i + 1 for i in _positions(texts, ("by", "By", "BY"), 0, n - 2)]
-        if kind in {"docs", "list"}:
-            for m in found:
-                if m.source == "link" and m.label == "Paper" and m.end < n and texts[m.end] not in {"by", "(", ","}:
-                    triggers.append(m.end)
-        for k in sorted(set(triggers)):
-            end = k
-            starts = state(doc).starts
-            while end < n and not (texts[end] in {".", ";", "\n"} and (end + 1 >= n or starts[end + 1])) \
-                    and end - k < 120 and texts[end] not in {"(", ")"}:
-                end += 1
-            people = self._bibtex(doc, k, end)
-            if people is None:
-                people = []
-                for s, e in _split_list(doc, k, end):
-                    while s < e and texts[s].lower() in {"the"}:
-                        s += 1
-                    while e > s and texts[e - 1] in {"*", "†", "‡"}:
-                        e -= 1
-                    if s >= e:
-                        continue
-                    words = texts[s:e]
-                    if words[-1].lower() == "team" and len(words) >= 2:
-                        people.append((s, e, "Organization", None))
-                        continue
-                    if 2 <= len(words) <= 5 and all(_person_token(t) for t in words) and words[0][0].isupper() \
-                            and not any(self.catalog.lookup(t) for t in words if shape_text(t) == 2):
-                        people.append((s, e, "Person", None))
-                    else:
-                        break
-            for s, e, lab, name in people:
-                if any(taken[x] for x in range(s, e)):
-                    continue
-                name = name or span_text(doc, s, e).replace("*", "").strip()
-                found.append(Mention(s, e, lab, "people", name=name, confidence=0.8))
-                for x in range(s, e):
-                    taken[x] = True
-
-    def _et_al(self, doc, found, taken):
-        """'Vaswani et al.', 'from Bordes *et al.*:': the name before "et al." is a person
-        (the first author), one to three name words; a catalog name that is not a person
-        ("CMU et al.") is left to the catalog."""
-        texts = state(doc).texts
-        for i in _positions(texts, ("et",), 1, len(texts) - 1):
-            if texts[i + 1] not in {"al", "al."}:
-                continue
-            e = i
-            while e > 0 and texts[e - 1] in _MARKUP:
-                e -= 1
-            s = e
-            while s > 0 and e - s < 3 and _person_token(texts[s - 1]) and not taken[s - 1]:
-                s -= 1
-            while s < e and not texts[s][:1].isupper():      # "van der Berg": from the capital
-                s += 1
-            if s == e or texts[s].lower() in self.stop:
-                continue
-            name = span_text(doc, s, e).replace("*", "").strip()
-            if any(entry.label != "Person" for entry in self.catalog.lookup(name)):
-                continue
-            found.append(Mention(s, e, "Person", "people", name=name, props={"cue": "et-al"}, confidence=0.8))
-            for x in range(s, e):
-                taken[x] = True
-
-    def _lowercase_is_a(self, doc, found, taken, kind):
-        """A lower-case name that opens a sentence or line and that the text then types
-        ("xformers is a library for …", "marble is a toolkit …"): lower-case words are
-        not names by shape, and the recogniser, which reads the English-word flag,
-        passes over ordinary words; the explicit "is a <head noun>" cue decides."""
-        texts = state(doc).texts
-        starts = state(doc).starts
-        for i in (k - 1 for k in _positions(texts, ("is", "are"), 1, len(texts) - 1)):
-            t = texts[i]
-            if not (starts[i] and t[:1].islower() and not taken[i] and _LOWER_NAME.fullmatch(t)
-                    and t not in self.stop):
-                continue
-            label, cue_id = self.cue(doc, i, i + 1, kind)
-            if label in {"Library", "Dataset", "Architecture"} and cue_id == "is-a":
-                found.append(Mention(i, i + 1, label, "cue", name=t, props={"cue": cue_id}, confidence=0.75))
-                taken[i] = True
-
-    def _bibtex(self, doc, k, end):
-        """'Last, First and Last, First and …' → [(s, e, 'Person', 'First Last')], else None."""
-        texts = state(doc).texts
-        parts, s = [], k
-        for x in range(k, end + 1):
-            if x == end or texts[x].lower() == "and":
-                if s < x:
-                    parts.append((s, x))
-                s = x + 1
-        if len(parts) < 2:
-            return None
-        out = []
-        for s, e in parts:
-            commas = [x for x in range(s, e) if texts[x] == ","]
-            if len(commas) != 1:
-                return None
-            c = commas[0]
-            last, first = span_text(doc, s, c), span_text(doc, c + 1, e)
-            if not (_BIB_PART.match(last) and _BIB_PART.match(first)) or c + 1 >= e:
-                return None
-            if not all(_person_token(texts[x]) for x in range(s, e) if x != c):
-                return None
-            out.append((s, e, "Person", f"{first} {last}"))
-        return out
-
-    def _tags(self, doc, info, found, taken):
-        """applied-ml style: `Org` `Year` tags at the end of a list line."""
-        tags = [doc.char_span(a, b, alignment_mode="expand") for a, b in info.get("tags", ())]
-        tags = [t for t in tags if t is not None and len(t)]
-        # applied-ml lines carry an `Org` `Year` pair; elsewhere backticks hold code
-        year_line = any(_YEAR.match(t.text) for t in tags)
-        for span in tags:
-            if _YEAR.match(span.text) or not any(shape(t) for t in span):
-                continue
-            known = any(e.label == "Organization" for e in self.catalog.lookup(span.text))
-            if not known and (not year_line or "_" in span.text or _CODE.search(span.text)
-                              or not span.text[:1].isupper()):
-                continue
-            found.append(Mention(span.start, span.end, "Organization", "people", name=span.text,
-                                 props={"tag": True}, confidence=0.8))
-            for x in range(span.start, span.end):
-                taken[x] = True
 
 
 _PREV_DATASET = re.compile(r"(?:trained|pre-?trained|fine-?tuned|finetuned|evaluated|tested|benchmarked|"
@@ -557,58 +303,13 @@ _ARTIFACT_FROM = re.compile(r"\b(?:library|toolkit|framework|package|tool|model|
                             r"platform|engine|system)\s+(?:from|by|developed by|released by|built by)\s+(?:the\s+)?$")
 
 
-def _positions(texts: list[str], words, start: int, stop: int) -> list[int]:
-    """Sorted indices in ``texts[start:stop]`` of any of ``words`` (list.index scans
-    in C: these passes look for a few rare tokens in every document)."""
-    found = []
-    for word in words:
-        i = start - 1
-        try:
-            while True:
-                i = texts.index(word, i + 1, stop)
-                found.append(i)
-        except ValueError:
-            pass
-    return sorted(found)
+_ADVERBS = ("now", "also", "officially", "finally", "already")
 
 
-_MARKUP = {"*", "**", "_", "__"}
-_LOWER_NAME = re.compile(r"[a-z][a-z0-9]*(?:[._-][a-z0-9]+)*")
-
-
-def _person_token(tok) -> bool:
-    t = (tok if isinstance(tok, str) else tok.text).replace("*", "")
-    if not t:
-        return False
-    if re.match(r"^[A-Z]\.$", t):
-        return True
-    if t.lower() in {"van", "de", "der", "von", "da", "di", "la", "le", "bin", "del"}:
-        return True
-    return t[0].isupper() and any(c.islower() for c in t) and sum(c.isupper() for c in t) <= 3 \
-        and not any(c.isdigit() for c in t)
-
-
-def _split_list(doc, start, end, keep_of_and=False):
-    """Split tokens [start, end) on commas, 'and', '/', '&'; with ``keep_of_and`` an 'and'
-    inside 'X of Y and Z' stays ("University of Science and Technology")."""
-    parts = []
-    s = start
-    texts = state(doc).texts
-    if texts is None or len(texts) != len(doc):
-        texts = [t.text for t in doc]
-    for k in range(start, end):
-        t = texts[k]
-        low = t.lower()
-        if keep_of_and and low == "and" and any(texts[x].lower() == "of" for x in range(s, k)) \
-                and k + 1 < end and texts[k + 1][:1].isupper():
-            continue
-        if t in {",", "/", "&", ";"} or low in {"and", "&"}:
-            if s < k:
-                parts.append((s, k))
-            s = k + 1
-    if s < end:
-        parts.append((s, end))
-    return parts
+def _phrase_before(phrases: list[str]) -> re.Pattern:
+    """Matches text ending in one of ``phrases`` (and an optional article)."""
+    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(r"(?:^|\s)(?:" + alts + r")\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 
 
 @Language.factory("mlkg_names_v1", default_config={"catalog_dir": None})

@@ -27,7 +27,7 @@ import numpy
 from spacy.language import Language
 
 from kg.keys import normalize_name
-from kg.schema import ENDPOINTS, Label, RelType
+from kg.schema import ENDPOINTS, RelType
 from ingest.extract.components.base import Mention, RelationHit, meta, mentions, span_text, text_of, state
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "relations.npz"

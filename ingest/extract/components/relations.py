@@ -7,7 +7,7 @@ schema-valid relations. Coordinated mentions ("in TensorFlow and PyTorch",
 rules: titles "X: a … Y" (BUILT_ON), "released with the paper T by A, B"
 (INTRODUCES, AUTHORED_BY), "released in the repository R" (IMPLEMENTS),
 "we introduce X" (INTRODUCES from the arXiv record's Paper), "ORG published …"
-about the item subject (DEVELOPED_BY).
+about the item subject (DEVELOPED_BY). The document-level rules are relation_passes.py.
 """
 from __future__ import annotations
 
@@ -17,25 +17,18 @@ from functools import lru_cache
 
 from spacy.language import Language
 
-from kg.keys import normalize_name
 from kg.schema import RelType, Label, allows
 from ingest.extract.components.base import text_of, RelationHit, load_json, meta, state
-from ingest.extract.components.sentences import sent_of, sents
+from ingest.extract.components.relation_passes import DocumentRelations, _INTRO, _norm
+from ingest.extract.components.sentences import sents
 
 _COORD = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|&|/|as well as)\s*(?:both\s+|also\s+|the\s+)?$", re.I)
-_TITLE_SHORT = re.compile(r"^\s*([^\s:]{2,40}(?: [^\s:]{1,20})?)\s*:\s+(.*)$")
-_INTRO = re.compile(r"\b(?:we|We|paper|work)\s+(?:\w+\s+)?(?:present|presents|introduce|introduces|propose|proposes|release|develop|build|create|call|name|contribute|curate|compile|construct)\s+(?:[a-z][\w-]*\s+){0,5}?$|\b(?:dubbed|termed(?: as)?|called|named)\s+$")
 _REL_MAX_GAP = 8
 _X_BASED = re.compile(r"^\s?-?\s?based\b")
 _DASH_ITEM = re.compile(r"^\s*[-–—]\s")
 _FOR_BEFORE = re.compile(r"\b(?:for|with|around|atop|over|of)\s+(?:the\s+)?$", re.I)
 _TITLE_SPLIT = re.compile(r"\s*[:,]\s+")
 _LOOSE_CUE = re.compile(r"\b(?:implement\w*|support\w*|inference|train|serve|architectures?|models? such as|contains)\b")
-_ARTICLE_REST = re.compile(r"^(?:an?|the)\s+(.*)$", re.I)
-_AUTHOR_COMMA = re.compile(r"^\s*[*†‡]?\s*,\s*$")
-_REPOSITORY = re.compile(r"(?:released|available|implemented) (?:in|with) the repository\s*$")
-_STOP = re.compile(r"[.;]")
-_norm = lru_cache(maxsize=1 << 16)(normalize_name)     # pure; names repeat across pairs and docs
 
 
 @lru_cache(maxsize=4096)     # Enum lookups by value are slow; the schema is static
@@ -46,7 +39,7 @@ def _ok(rtype: str, head_label: str, tail_label: str) -> bool:
         return False
 
 
-class RelationFinder:
+class RelationFinder(DocumentRelations):
     def __init__(self, nlp, name):
         cfg = load_json("relation_cues.json")
         self.between = []
@@ -121,6 +114,8 @@ class RelationFinder:
                 return
             if rtype == "DEVELOPED_BY" and hl == "Paper" and (tl == "Person" or h in author_papers):
                 return  # authors are AUTHORED_BY
+            if rtype == "DEVELOPED_BY" and ms[t].props.get("cue") == "et-al":
+                return  # "X from Wu et al.: [Paper]" cites the paper's authors (AUTHORED_BY)
             key = (rtype, h, t)
             if key in seen:
                 return
@@ -215,7 +210,9 @@ class RelationFinder:
         main = self._main(doc, ms, kind, info, subject)
         for sent, slots in slots_by_sent:
             self._sentence_rules(doc, sent, slots, ms, main, add)
-        self._titles(doc, ms, kind, add)
+        self._titles(doc, ms, add)
+        self._title_library(ms, info, add)
+        self._changelog_adds(doc, ms, info, add)
         self._docs_lines(doc, ms, subject, add)
         self._introduces(doc, ms, kind, subject, add)
         self._propagate(hits, ms)
@@ -300,7 +297,6 @@ class RelationFinder:
         sentences, from the item's main artifact."""
         if not slots:
             return
-        text = text_of(doc)
         st = sent.text
         base = sent.start_char
         live = [s for s in slots if not ms[s[2]].props.get("inner_of")]
@@ -397,157 +393,12 @@ class RelationFinder:
             for a in archs:
                 add("IMPLEMENTS", subject, a, sent.text, 0.5, "loose")
 
-    def _titles(self, doc, ms, kind, add):
-        by_name = {}
-        for i, m in enumerate(ms):
-            if m.label != "Paper":
-                by_name.setdefault(_norm(m.name), i)
-        for i, m in enumerate(ms):
-            if m.label != "Paper":
-                continue
-            match = _TITLE_SHORT.match(m.name)
-            if not match:
-                continue
-            short, rest = match.group(1), match.group(2)
-            x = by_name.get(_norm(short))
-            if x is None:
-                x = self._virtual(ms, short, "Architecture" if kind != "list" else "Library", m)
-                by_name[_norm(short)] = x
-            add("INTRODUCES", i, x, m.name, 0.8, "title-short")
-            r = _ARTICLE_REST.match(rest)
-            if r:
-                for j in m.props.get("inner", []):
-                    inner = ms[j]
-                    if _norm(inner.name) in _norm(r.group(1))[:60]:
-                        add("BUILT_ON", x, j, m.name, 0.7, "title-a-Y")
-                        break
-
-    def _virtual(self, ms, name, label, paper):
-        from ingest.extract.components.base import Mention
-        ms.append(Mention(paper.start, paper.start, label, "title", name=name, confidence=0.6))
-        return len(ms) - 1
-
-    def _author_papers(self, doc, ms):
-        """Papers named right after "released with the paper(s)": their "by …" list is authors."""
-        text = text_of(doc)
-        out = set()
-        for i, m in enumerate(ms):
-            if m.label == "Paper" and m.end > m.start:
-                before = text[max(0, doc[m.start].idx - 45):doc[m.start].idx]
-                if self.dc["paper_release"].search(before) or self._after_author_list(doc, ms, i):
-                    out.add(i)
-        return out
-
-    def _after_author_list(self, doc, ms, i):
-        """A Paper that directly follows another paper's author list ("T1 by A, B, T2 by C")."""
-        start = ms[i].start
-        j, best = -1, -1
-        for k, p in enumerate(ms):
-            if p.start < p.end <= start and p.end > best and not p.props.get("inner_of"):
-                j, best = k, p.end
-        if j < 0:
-            return False
-        gap = _gap(doc, ms, j, i)
-        return ms[j].label == "Person" and _AUTHOR_COMMA.match(gap) is not None
-
-    def _chain(self, doc, ms, order, k, label, step):
-        """Indices in ``order`` coordinated with order[k] ("A, B and C"), walking by ``step``."""
-        out = []
-        while 0 <= k + step < len(order):
-            a, b = (order[k], order[k + step]) if step > 0 else (order[k + step], order[k])
-            gap = _gap(doc, ms, a, b)
-            if ms[order[k + step]].label != label or not self.dc["author_gap"].match(gap):
-                break
-            k += step
-            out.append(order[k])
-        return out
-
-    def _docs_lines(self, doc, ms, subject, add):
-        text = text_of(doc)
-        tok_idx, tok_texts = self._token_arrays(doc)
-        order = [i for i, m in enumerate(ms) if m.end > m.start and not m.props.get("inner_of")]
-        order.sort(key=lambda i: ms[i].start)
-        pos = {i: k for k, i in enumerate(order)}
-        for i, m in enumerate(ms):
-            if m.start == m.end or m.label not in ("Paper", "Library"):
-                continue        # only papers and libraries have rules below
-            at = tok_idx[m.start]
-            before = text[max(0, at - 45):at]
-            sent = sent_of(doc, m.start).text
-            released = m.label == "Paper" and self.dc["paper_release"].search(before)
-            if released or (m.label == "Paper" and i in pos and self._after_author_list(doc, ms, i)):
-                if released:
-                    heads = self._released_heads(doc, ms, order, pos, i)
-                    for h in heads or ([subject] if subject is not None else []):
-                        add("INTRODUCES", i, h, sent, 0.85, "released-with-paper")
-                k = pos.get(i)
-                if k is not None and k + 1 < len(order):
-                    first = order[k + 1]
-                    gap = text[tok_idx[m.end - 1] + len(tok_texts[m.end - 1]):tok_idx[ms[first].start]]
-                    if ms[first].label == "Person" and self.dc["authors_by"].match(gap):
-                        for j in [first] + self._chain(doc, ms, order, k + 1, "Person", 1):
-                            add("AUTHORED_BY", i, j, sent, 0.85, "by-authors")
-            if m.label == "Paper" and i in pos:
-                for j in self._et_al_authors(doc, ms, order, pos[i]):
-                    add("AUTHORED_BY", i, j, sent, 0.85, "et-al")
-            if m.label == "Library" and _REPOSITORY.search(before.lower()):
-                if subject is not None:
-                    add("IMPLEMENTS", i, subject, sent, 0.8, "repository")
-
-    def _et_al_authors(self, doc, ms, order, k):
-        """The first author named next to a paper: "from Bordes *et al.*: [Title]" or
-        "Title (Vaswani et al., 2017)" — a person the names stage found by "et al."."""
-        out = []
-        if k > 0:
-            prev = order[k - 1]
-            if ms[prev].props.get("cue") == "et-al" and self.dc["et_al_then_paper"].match(_gap(doc, ms, prev, order[k])):
-                out.append(prev)
-        if k + 1 < len(order):
-            nxt = order[k + 1]
-            if ms[nxt].props.get("cue") == "et-al" and self.dc["paper_then_et_al"].match(_gap(doc, ms, order[k], nxt)):
-                out.append(nxt)
-        return out
-
-    def _released_heads(self, doc, ms, order, pos, i):
-        """"ESM-2 and ESMFold were released with the paper P": the artifacts named just before."""
-        k = pos.get(i)
-        if k is None or k == 0:
-            return []
-        prev = order[k - 1]
-        if ms[prev].label not in {"Architecture", "Library", "Dataset"}:
-            return []
-        s0 = sent_of(doc, ms[i].start).start
-        if ms[prev].start < s0:
-            return []
-        gap = _gap(doc, ms, prev, i)
-        if len(gap) > 60 or _STOP.search(gap):
-            return []
-        return [prev] + self._chain(doc, ms, order, k - 1, ms[prev].label, -1)
-
-    def _introduces(self, doc, ms, kind, subject, add):
-        papers = [i for i, m in enumerate(ms) if m.label == "Paper" and m.source == "title"]
-        if not papers:
-            return
-        p = papers[0]
-        for i, m in enumerate(ms):
-            if m.start == m.end or m.label not in {"Architecture", "Dataset", "Library"} or m.start < ms[p].end:
-                continue
-            before = text_of(doc)[max(0, doc[m.start].idx - 80):doc[m.start].idx]
-            if _INTRO.search(before):
-                add("INTRODUCES", p, i, sent_of(doc, m.start).text, 0.75, "we-introduce")
-
     def _propagate(self, hits, ms):
         built = [(h.head, h.tail) for h in hits if h.cue == "built-on:from-yielding"]
         for x, y in built:
             for h in list(hits):
                 if h.type == "TRAINED_ON" and h.head == y:
                     h.head = x
-
-
-def _gap(doc, ms, a: int, b: int) -> str:
-    """The text between the end of mention ``a`` and the start of mention ``b``."""
-    last = doc[ms[a].end - 1]
-    return text_of(doc)[last.idx + len(last.text):doc[ms[b].start].idx]
 
 
 @Language.factory("mlkg_relations_v1", default_config={})

@@ -1,0 +1,205 @@
+"""Document-level relation rules of ``RelationFinder`` (relations.py): facts that
+hang on a document's structure rather than on the words between two names — a
+paper title "X: a … Y" (INTRODUCES, BUILT_ON), a README title "X - Pytorch", a
+release note under a library's title, "released with the paper T by A, B"
+(INTRODUCES, AUTHORED_BY), "X et al.: [T]", "released in the repository R"
+(IMPLEMENTS), "we introduce X" (INTRODUCES from the arXiv record's Paper)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.keys import normalize_name
+from ingest.extract.components.base import Mention, text_of
+from ingest.extract.components.sentences import sent_of
+
+_TITLE_SHORT = re.compile(r"^\s*([^\s:]{2,40}(?: [^\s:]{1,20})?)\s*:\s+(.*)$")
+_INTRO = re.compile(r"\b(?:we|We|paper|work)\s+(?:\w+\s+)?(?:present|presents|introduce|introduces|propose|proposes|release|develop|build|create|call|name|contribute|curate|compile|construct)\s+(?:[a-z][\w-]*\s+){0,5}?$|\b(?:dubbed|termed(?: as)?|called|named)\s+$")
+_ARTICLE_REST = re.compile(r"^(?:an?|the)\s+(.*)$", re.I)
+_AUTHOR_COMMA = re.compile(r"^\s*[*†‡]?\s*,\s*$")
+_REPOSITORY = re.compile(r"(?:released|available|implemented) (?:in|with) the repository\s*$")
+_STOP = re.compile(r"[.;]")
+_norm = lru_cache(maxsize=1 << 16)(normalize_name)     # pure; names repeat across pairs and docs
+
+
+class DocumentRelations:
+    """Mixin of ``RelationFinder``: uses its document cues (``self.dc``)."""
+
+    def _titles(self, doc, ms, add):
+        by_name = {}
+        for i, m in enumerate(ms):
+            if m.label != "Paper":
+                by_name.setdefault(_norm(m.name), i)
+        for i, m in enumerate(ms):
+            if m.label != "Paper":
+                continue
+            match = _TITLE_SHORT.match(m.name)
+            if not match:
+                continue
+            short, rest = match.group(1), match.group(2)
+            x = by_name.get(_norm(short))
+            if x is None:
+                # what a paper's short name names: a method, in lists as elsewhere (35 of
+                # 36 such titles in the training split's lists)
+                x = self._virtual(ms, short, "Architecture", m)
+                by_name[_norm(short)] = x
+            add("INTRODUCES", i, x, m.name, 0.8, "title-short")
+            r = _ARTICLE_REST.match(rest)
+            if r:
+                for j in m.props.get("inner", []):
+                    inner = ms[j]
+                    if _norm(inner.name) in _norm(r.group(1))[:60]:
+                        add("BUILT_ON", x, j, m.name, 0.7, "title-a-Y")
+                        break
+
+    @staticmethod
+    def _title_library(ms, info, add):
+        """"Frame Averaging - Pytorch" as a README title: PyTorch IMPLEMENTS Frame Averaging."""
+        lib, short = info.get("title_library"), info.get("title_short")
+        if not lib or not short:
+            return
+        at = {(m.start, m.end): i for i, m in enumerate(ms) if m.label != "Paper"}
+        h, t = at.get(tuple(lib)), at.get(tuple(short))
+        if h is not None and t is not None and ms[h].label == "Library":
+            add("IMPLEMENTS", h, t, info.get("title", ""), 0.8, "implements:title-dash-library")
+
+    def _changelog_adds(self, doc, ms, info, add):
+        """A release note whose title names one library ("AllenNLP v2.1.0 — Added"):
+        "- Added the X model", "- Support X and Y" → the library IMPLEMENTS X (and Y)."""
+        span = info.get("title_span")
+        if not span:
+            return
+        libs = {_norm(m.name): i for i, m in enumerate(ms)
+                if m.label == "Library" and m.end > m.start and span[0] <= doc[m.start].idx < span[1]}
+        if len(libs) != 1:
+            return
+        lib = next(iter(libs.values()))
+        text = text_of(doc)
+        for i, m in enumerate(ms):
+            at = doc[m.start].idx if m.end > m.start else -1
+            if m.label != "Architecture" or at < span[1] or any(c in m.name for c in "._()`"):
+                continue        # not a code identifier ("LightningModule.configure_model")
+            line_start = text.rfind("\n", 0, at) + 1
+            if self.dc["changelog_add"].match(text[line_start:at]):
+                line_end = text.find("\n", at)
+                add("IMPLEMENTS", lib, i, text[line_start:line_end if line_end >= 0 else None], 0.7,
+                    "implements:changelog-add")
+
+    def _virtual(self, ms, name, label, paper):
+        ms.append(Mention(paper.start, paper.start, label, "title", name=name, confidence=0.6))
+        return len(ms) - 1
+
+    def _author_papers(self, doc, ms):
+        """Papers named right after "released with the paper(s)": their "by …" list is authors."""
+        text = text_of(doc)
+        out = set()
+        for i, m in enumerate(ms):
+            if m.label == "Paper" and m.end > m.start:
+                before = text[max(0, doc[m.start].idx - 45):doc[m.start].idx]
+                if self.dc["paper_release"].search(before) or self._after_author_list(doc, ms, i):
+                    out.add(i)
+        return out
+
+    def _after_author_list(self, doc, ms, i):
+        """A Paper that directly follows another paper's author list ("T1 by A, B, T2 by C")."""
+        start = ms[i].start
+        j, best = -1, -1
+        for k, p in enumerate(ms):
+            if p.start < p.end <= start and p.end > best and not p.props.get("inner_of"):
+                j, best = k, p.end
+        if j < 0:
+            return False
+        gap = _gap(doc, ms, j, i)
+        return ms[j].label == "Person" and _AUTHOR_COMMA.match(gap) is not None
+
+    def _chain(self, doc, ms, order, k, label, step):
+        """Indices in ``order`` coordinated with order[k] ("A, B and C"), walking by ``step``."""
+        out = []
+        while 0 <= k + step < len(order):
+            a, b = (order[k], order[k + step]) if step > 0 else (order[k + step], order[k])
+            gap = _gap(doc, ms, a, b)
+            if ms[order[k + step]].label != label or not self.dc["author_gap"].match(gap):
+                break
+            k += step
+            out.append(order[k])
+        return out
+
+    def _docs_lines(self, doc, ms, subject, add):
+        text = text_of(doc)
+        tok_idx, tok_texts = self._token_arrays(doc)
+        order = [i for i, m in enumerate(ms) if m.end > m.start and not m.props.get("inner_of")]
+        order.sort(key=lambda i: ms[i].start)
+        pos = {i: k for k, i in enumerate(order)}
+        for i, m in enumerate(ms):
+            if m.start == m.end or m.label not in ("Paper", "Library"):
+                continue        # only papers and libraries have rules below
+            at = tok_idx[m.start]
+            before = text[max(0, at - 45):at]
+            sent = sent_of(doc, m.start).text
+            released = m.label == "Paper" and self.dc["paper_release"].search(before)
+            if released or (m.label == "Paper" and i in pos and self._after_author_list(doc, ms, i)):
+                if released:
+                    heads = self._released_heads(doc, ms, order, pos, i)
+                    for h in heads or ([subject] if subject is not None else []):
+                        add("INTRODUCES", i, h, sent, 0.85, "released-with-paper")
+                k = pos.get(i)
+                if k is not None and k + 1 < len(order):
+                    first = order[k + 1]
+                    gap = text[tok_idx[m.end - 1] + len(tok_texts[m.end - 1]):tok_idx[ms[first].start]]
+                    if ms[first].label == "Person" and self.dc["authors_by"].match(gap):
+                        for j in [first] + self._chain(doc, ms, order, k + 1, "Person", 1):
+                            add("AUTHORED_BY", i, j, sent, 0.85, "by-authors")
+            if m.label == "Paper" and i in pos:
+                for j in self._et_al_authors(doc, ms, order, pos[i]):
+                    add("AUTHORED_BY", i, j, sent, 0.85, "et-al")
+            if m.label == "Library" and _REPOSITORY.search(before.lower()):
+                if subject is not None:
+                    add("IMPLEMENTS", i, subject, sent, 0.8, "repository")
+
+    def _et_al_authors(self, doc, ms, order, k):
+        """The first author named next to a paper: "from Bordes *et al.*: [Title]" or
+        "Title (Vaswani et al., 2017)" — a person the names stage found by "et al."."""
+        out = []
+        if k > 0:
+            prev = order[k - 1]
+            if ms[prev].props.get("cue") == "et-al" and self.dc["et_al_then_paper"].match(_gap(doc, ms, prev, order[k])):
+                out.append(prev)
+        if k + 1 < len(order):
+            nxt = order[k + 1]
+            if ms[nxt].props.get("cue") == "et-al" and self.dc["paper_then_et_al"].match(_gap(doc, ms, order[k], nxt)):
+                out.append(nxt)
+        return out
+
+    def _released_heads(self, doc, ms, order, pos, i):
+        """"ESM-2 and ESMFold were released with the paper P": the artifacts named just before."""
+        k = pos.get(i)
+        if k is None or k == 0:
+            return []
+        prev = order[k - 1]
+        if ms[prev].label not in {"Architecture", "Library", "Dataset"}:
+            return []
+        s0 = sent_of(doc, ms[i].start).start
+        if ms[prev].start < s0:
+            return []
+        gap = _gap(doc, ms, prev, i)
+        if len(gap) > 60 or _STOP.search(gap):
+            return []
+        return [prev] + self._chain(doc, ms, order, k - 1, ms[prev].label, -1)
+
+    def _introduces(self, doc, ms, kind, subject, add):
+        papers = [i for i, m in enumerate(ms) if m.label == "Paper" and m.source == "title"]
+        if not papers:
+            return
+        p = papers[0]
+        for i, m in enumerate(ms):
+            if m.start == m.end or m.label not in {"Architecture", "Dataset", "Library"} or m.start < ms[p].end:
+                continue
+            before = text_of(doc)[max(0, doc[m.start].idx - 80):doc[m.start].idx]
+            if _INTRO.search(before):
+                add("INTRODUCES", p, i, sent_of(doc, m.start).text, 0.75, "we-introduce")
+
+
+def _gap(doc, ms, a: int, b: int) -> str:
+    """The text between the end of mention ``a`` and the start of mention ``b``."""
+    last = doc[ms[a].end - 1]
+    return text_of(doc)[last.idx + len(last.text):doc[ms[b].start].idx]
