@@ -21,6 +21,7 @@ from ingest.pipeline import Ingestor
 from ingest.sources import read_path
 from kg.export.neo4j_import import ARRAY_DELIMITER, export_neo4j_import, finish_import
 from kg.models import Document
+from kg.schema import Label
 from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,13 @@ def loaded(_neo4j_store, extractor):
                          'PyTorch Lightning is built on "PyTorch";\nGreyKite,\tby LinkedIn.',
                          title=""))
     Ingestor(_neo4j_store, extractor).ingest_documents(docs)
+    # curation records and marks (rejected, asserted) are part of the graph too
+    from kg.curation import Curator
+    curator = Curator(_neo4j_store)
+    curator.reject_fact("PyTorch Lightning", "BUILT_ON", "PyTorch", reason="test", author="t")
+    curator.assert_fact("GreyKite", "DEVELOPED_BY", "LinkedIn", reference="https://x.test/",
+                        reason="test", author="t")
+    assert _neo4j_store.read("MATCH (c:Curation) RETURN count(c) AS c")[0]["c"] == 2
     return _neo4j_store
 
 
@@ -121,6 +129,8 @@ def _param_sets(store) -> dict[str, list[dict]]:
             sets[name] = [{}]
         elif params == {"name"}:
             sets[name] = [{"name": n} for n in names]
+        elif params == {"label"}:
+            sets[name] = [{"label": str(lab)} for lab in Label]
         elif params == {"organization"}:
             sets[name] = [{"organization": n} for n in names]
         elif params == {"label", "key"}:
@@ -142,12 +152,12 @@ def _param_sets(store) -> dict[str, list[dict]]:
 # Rows are compared as multisets: the order of rows that tie on a query's ORDER BY
 # (two entities behind one alias in `mentions`), of an unsorted query (`names`) and of
 # a list collected without order is the store's layout, which an import changes.
-UNORDERED = {"export_sources": "mentions"}
+UNORDERED = {"export_sources": ("mentions",), "browse": ("relations", "organizations")}
 
 
 def _canon(name: str, rows: list[dict]) -> list:
-    column = UNORDERED.get(name)
-    rows = [{**r, column: sorted(r[column])} if column else r for r in rows]
+    columns = UNORDERED.get(name, ())
+    rows = [{**r, **{c: sorted(r[c], key=str) for c in columns if r.get(c)}} for r in rows]
     return sorted(json.dumps(r, sort_keys=True, default=str) for r in rows)
 
 
@@ -171,3 +181,17 @@ def test_incremental_loading_goes_on_after_the_import(loaded, imported, extracto
         assert report.loaded == 1
     assert dump_graph(store, ignore=("first_seen", "last_seen")) == \
         dump_graph(loaded, ignore=("first_seen", "last_seen"))
+
+
+def test_import_sh_runs_neo4j_admin_with_the_same_arguments(imported, tmp_path):
+    _, out = imported
+    echo = tmp_path / "neo4j-admin"
+    echo.write_text('#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n')
+    echo.chmod(0o755)
+    done = subprocess.run([str(out / "import.sh"), "--overwrite-destination"],
+                          env={"NEO4J_ADMIN": str(echo), "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    args = (out / "import.args").read_text().split()
+    assert done.stdout.split() == ["database", "import", "full", *args,
+                                   "--overwrite-destination", "neo4j"]

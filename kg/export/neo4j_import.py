@@ -37,6 +37,7 @@ from pathlib import Path
 
 from kg.errors import SchemaError
 from kg.schema import ENTITY_LABEL, INGEST_RUN_LABEL, SOURCE_LABEL, Label, MENTIONS, RelType
+from kg.store.curation import CURATION_LABEL
 from kg.store.provenance import QUARANTINE_LABEL
 from kg.store.writes import ALIAS_LABEL, ALIAS_OF
 
@@ -44,7 +45,7 @@ ARRAY_DELIMITER = "\x1f"
 PAGE_SIZE = 10_000
 # node groups that are not entities, and the property that identifies them
 OTHER_GROUPS = {ALIAS_LABEL: "norm", SOURCE_LABEL: "id", INGEST_RUN_LABEL: "id",
-                QUARANTINE_LABEL: "id"}
+                QUARANTINE_LABEL: "id", CURATION_LABEL: "id"}
 REL_TYPES = {str(t) for t in RelType} | {MENTIONS, ALIAS_OF}
 AFTER_IMPORT = (f"MATCH (n:{ENTITY_LABEL}) WHERE n.aliases IS NULL SET n.aliases = [];\n")
 
