@@ -19,7 +19,7 @@ from conftest import unavailable
 from graph_dump import dump_graph
 from ingest.pipeline import Ingestor
 from ingest.sources import read_path
-from kg.export.neo4j_import import ARRAY_DELIMITER, export_neo4j_import, finish_import
+from kg.export.neo4j_import import ARRAY_DELIMITER, finish_import
 from kg.models import Document
 from kg.schema import Label
 from kg.store import open_store
