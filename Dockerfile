@@ -7,7 +7,9 @@ COPY ingest ./ingest
 COPY api ./api
 COPY queries ./queries
 COPY examples ./examples
-RUN pip install --no-cache-dir .
+# EXTRAS=ray for the Ray backfill image (deploy/k8s/backfill-rayjob.yaml)
+ARG EXTRAS=""
+RUN pip install --no-cache-dir ".${EXTRAS:+[$EXTRAS]}"
 ENV MLKG_STORE=/data/graph
 EXPOSE 8000
 CMD ["kg", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -6,7 +6,7 @@ PORT ?= 8000
 .PHONY: install install-system neo4j-test-server demo test bench train
 
 install:
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test,train]'
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test,train,ray]'
 
 # From Debian: Chromium + driver for the web page's browser test, and
 # docker-compose to validate docker-compose.yml (no Docker engine is needed).

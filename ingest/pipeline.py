@@ -65,7 +65,7 @@ class Ingestor:
 
     def __init__(self, store: GraphStore, extractor=None, *, workers: int = 1,
                  batch_docs: int = 200, on_progress: Progress | None = None,
-                 before_write: Callable[[], None] | None = None):
+                 before_write: Callable[[], None] | None = None, executor=None):
         """``before_write``: called once a chunk is read and extracted, before anything
         of it is written (quarantine entries included); it may raise to stop the run
         with nothing of that chunk written (the API's per-request time budget)."""
@@ -74,6 +74,10 @@ class Ingestor:
         self._deferred: list[dict] = []  # a chunk's quarantine entries, written with it
         self._extractor = extractor
         self.workers = workers
+        # None: extraction here (``workers`` processes); else an object whose
+        # ``extract_chunks(chunks, wanted)`` yields ``(chunk, extractions)`` (e.g.
+        # ingest.ray_executor.RayExecutor): what it brings is loaded exactly as here
+        self.executor = executor
         self.batch_docs = batch_docs
         self.on_progress = on_progress
         self.report = IngestReport()
@@ -91,8 +95,11 @@ class Ingestor:
 
     # -- entry points ------------------------------------------------------------------
     def ingest_documents(self, docs: Iterable[Document]) -> IngestReport:
-        for chunk in _chunks(docs, self.batch_docs):
-            self._ingest_chunk(chunk)
+        chunks = _chunks(docs, self.batch_docs)
+        staged = (((chunk, None) for chunk in chunks) if self.executor is None
+                  else self.executor.extract_chunks(chunks, self.wanted))
+        for chunk, extracted in staged:
+            self._ingest_chunk(chunk, extracted)
             if self.on_progress:
                 self.on_progress(self.report)
         return self.report
@@ -173,14 +180,24 @@ class Ingestor:
             self.store.retract_source(source_id)
             self.store.mark_retracted(source_id)
 
-    def _ingest_chunk(self, docs: list[Document]) -> None:
+    def wanted(self, docs: list[Document]) -> list[bool]:
+        """Which documents of a chunk the store does not hold yet as they are (valid,
+        and not loaded with this content and extractor): what an executor extracts
+        ahead of ``_ingest_chunk``, which decides again when the chunk is loaded."""
+        state = self.store.source_state([d.id for d in docs if d.id])
+        return [_invalid_reason(d) is None and not _unchanged(state.get(d.id), d)
+                for d in docs]
+
+    def _ingest_chunk(self, docs: list[Document],
+                      extracted: list | None = None) -> None:
+        # extractions made ahead (by an executor), by document object
+        ahead = {id(d): e for d, e in zip(docs, extracted or ()) if e is not None}
         self.report.documents += len(docs)
         docs = self._valid(docs)
         todo = self._to_load(docs)
         pairs = []
         if todo:
-            for doc, extraction in zip(todo, self.extractor.extract_many(
-                    todo, workers=self.workers)):
+            for doc, extraction in zip(todo, self._extract(todo, ahead)):
                 if extraction.error:
                     self.quarantine(doc.id, origin=doc.origin or doc.url or doc.id,
                                     reason=extraction.error, stage="extract",
@@ -227,28 +244,27 @@ class Ingestor:
         state = self.store.source_state([d.id for d in docs])
         todo = []
         for doc in docs:
-            known = state.get(doc.id)
-            if known and known.get("status") == "done" \
-                    and known.get("content_hash") == doc.content_hash \
-                    and known.get("extractor_version") == EXTRACTOR_VERSION:
+            if _unchanged(state.get(doc.id), doc):
                 self.report.unchanged += 1
                 continue
             todo.append(doc)
         return todo
 
+    def _extract(self, todo: list[Document], ahead: dict) -> list:
+        """Extractions of ``todo`` in order: those made ahead, the rest here (all of
+        them on the local path; on an executor's only a document the store changed
+        under it since it was planned, e.g. by another writer)."""
+        missing = [d for d in todo if id(d) not in ahead]
+        here = iter(self.extractor.extract_many(missing, workers=self.workers)
+                    if missing else ())
+        return [ahead[id(d)] if id(d) in ahead else next(here) for d in todo]
+
     def _valid(self, docs: list[Document]) -> list[Document]:
         good = []
         for doc in docs:
-            reason = None
-            if not doc.id:
-                reason = "document has no id"
-            elif not (doc.text or "").strip() and not (doc.title or "").strip():
-                reason = "document has no text"
+            reason = _invalid_reason(doc)
+            if reason == "document has no text":
                 self.report.empty += 1
-            elif len(doc.text) > MAX_DOC_CHARS:
-                reason = f"document is {len(doc.text):,} characters (limit {MAX_DOC_CHARS:,})"
-            elif "\x00" in doc.text:
-                reason = "document text contains NUL bytes (binary data?)"
             if reason:
                 self.quarantine(doc.id or f"{doc.origin}:?", origin=doc.origin or doc.url or "",
                                 reason=reason, stage="validate",
@@ -278,6 +294,24 @@ def _why_empty(path) -> str:
     if not size:
         return "no documents: the file is empty"
     return f"no documents: no text found in its {size:,} bytes (markup or whitespace only?)"
+
+
+def _invalid_reason(doc: Document) -> str | None:
+    if not doc.id:
+        return "document has no id"
+    if not (doc.text or "").strip() and not (doc.title or "").strip():
+        return "document has no text"
+    if len(doc.text) > MAX_DOC_CHARS:
+        return f"document is {len(doc.text):,} characters (limit {MAX_DOC_CHARS:,})"
+    if "\x00" in doc.text:
+        return "document text contains NUL bytes (binary data?)"
+    return None
+
+
+def _unchanged(known: dict | None, doc: Document) -> bool:
+    return bool(known) and known.get("status") == "done" \
+        and known.get("content_hash") == doc.content_hash \
+        and known.get("extractor_version") == EXTRACTOR_VERSION
 
 
 def _payload(doc: Document) -> str:

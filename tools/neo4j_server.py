@@ -19,6 +19,7 @@ Command line (e.g. from a CI script)::
     python3 tools/neo4j_server.py build          # mvn package (offline if ~/.m2 has everything)
     python3 tools/neo4j_server.py run            # prints BOLT_URI=bolt://127.0.0.1:PORT, runs until Ctrl-C/SIGTERM
     python3 tools/neo4j_server.py available      # exit 0 if java (>=17) and mvn are on PATH
+    python3 tools/neo4j_server.py import DIR --data-dir HOME   # neo4j-admin import of kg export's CSVs
 
 Environment: ``JAVA_HOME`` (picks ``$JAVA_HOME/bin/java``), ``MVN`` (maven executable),
 ``NEO4J_TEST_HEAP`` (default ``512m``), ``NEO4J_TEST_JAVA_OPTS`` (extra JVM options).
@@ -49,6 +50,7 @@ __all__ = [
     "DEFAULT_PROJECT_DIR",
     "Neo4jTestServer",
     "build",
+    "import_csv",
     "is_built",
     "java_and_maven_available",
     "running",
@@ -424,6 +426,48 @@ def running(
 # --------------------------------------------------------------------------- CLI
 
 
+def import_csv(
+    import_dir: os.PathLike | str,
+    data_dir: os.PathLike | str,
+    *,
+    project_dir: os.PathLike | str = DEFAULT_PROJECT_DIR,
+    heap: Optional[str] = None,
+) -> float:
+    """Run Neo4j's own offline importer (``neo4j-admin database import full``, class
+    ``org.neo4j.cli.AdminTool`` from the Maven-built classpath: neo4j-import-tool comes
+    with the server's dependencies) on the files of ``kg export --format neo4j-import``
+    (``import_dir/import.args``) into the default database of a new Neo4j home
+    ``data_dir``, the layout ``start(data_dir=...)`` then serves. Returns the seconds
+    the importer took."""
+    project_dir = Path(project_dir)
+    build(project_dir)
+    java = _java_executable()
+    if not java:
+        raise RuntimeError("java not found on PATH (or JAVA_HOME)")
+    import_dir, home = Path(import_dir).resolve(), Path(data_dir).resolve()
+    (home / "conf").mkdir(parents=True, exist_ok=True)   # the importer reads NEO4J_CONF
+    args = [a for a in (import_dir / "import.args").read_text().splitlines() if a]
+    cmd = [java, f"-Xmx{heap or os.environ.get('NEO4J_TEST_HEAP', DEFAULT_HEAP)}",
+           "-XX:+UseSerialGC", "-Dfile.encoding=UTF-8",
+           "-cp", str(project_dir / "target" / "lib" / "*"), "org.neo4j.cli.AdminTool",
+           "database", "import", "full", *args, "--overwrite-destination=true",
+           "--max-off-heap-memory=512m", "neo4j"]
+    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+    t0 = time.monotonic()
+    done = subprocess.run(cmd, cwd=import_dir, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"neo4j-admin database import failed ({done.returncode}):\n"
+                           f"{(done.stdout + done.stderr)[-4000:]}")
+    return time.monotonic() - t0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    seconds = import_csv(args.import_dir, args.data_dir, project_dir=args.project_dir)
+    print(f"imported {args.import_dir} into {args.data_dir} in {seconds:.1f}s; "
+          f"start it with: run --data-dir {args.data_dir}", file=sys.stderr)
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     was_built = is_built(args.project_dir) and not args.force
@@ -486,6 +530,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p_run.add_argument("--heap", default=None, help=f"JVM -Xmx (default {DEFAULT_HEAP})")
     p_run.add_argument("--timeout", type=float, default=DEFAULT_START_TIMEOUT, help="startup timeout, seconds")
     p_run.set_defaults(func=_cmd_run)
+
+    p_imp = sub.add_parser("import", help="neo4j-admin database import full of a "
+                           "`kg export --format neo4j-import` directory into a new Neo4j home")
+    p_imp.add_argument("import_dir", help="the directory kg export wrote")
+    p_imp.add_argument("--data-dir", required=True, help="the new Neo4j home (then: run --data-dir)")
+    p_imp.set_defaults(func=_cmd_import)
 
     p_av = sub.add_parser("available", help="exit 0 if java >= 17 and mvn are available")
     p_av.set_defaults(func=_cmd_available)

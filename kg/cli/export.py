@@ -10,7 +10,7 @@ import click
 from kg.cli.options import (InputError, echo_rows, format_option, handle_errors,
                             open_store_from_cli, store_option)
 
-FORMATS = ("turtle", "jsonld", "graphml", "json")
+FORMATS = ("turtle", "jsonld", "graphml", "json", "neo4j-import")
 
 
 @contextlib.contextmanager
@@ -25,15 +25,28 @@ def _output(path: str | None, binary: bool):
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="turtle",
               show_default=True, help="turtle/jsonld: RDF (schema.org + PROV-O); graphml, "
-                                      "json: networkx GraphML / node-link JSON.")
-@click.option("--output", "-o", metavar="FILE", help="Write here instead of stdout.")
+                                      "json: networkx GraphML / node-link JSON; "
+                                      "neo4j-import: CSV files for neo4j-admin database "
+                                      "import, into the directory --output (required).")
+@click.option("--output", "-o", metavar="FILE", help="Write here instead of stdout "
+              "(a directory for neo4j-import).")
 @click.option("--page-size", default=1000, show_default=True, type=click.IntRange(1),
               help="Nodes/edges read from the store per query.")
 @store_option
 @handle_errors
 def export(fmt: str, output: str | None, page_size: int, store_spec: str | None) -> None:
     """Export the whole graph (entities, relations with provenance, sources)."""
+    if fmt == "neo4j-import" and not output:
+        raise InputError("--format neo4j-import writes a directory: give --output DIR")
     with open_store_from_cli(store_spec) as store:
+        if fmt == "neo4j-import":
+            from kg.export.neo4j_import import export_neo4j_import
+            done = export_neo4j_import(store, output, max(page_size, 1000))
+            click.echo(f"wrote {done['nodes']} nodes and {done['relationships']} relationships "
+                       f"in {len(done['files'])} files to {output}; import with "
+                       f"{output}/import.sh (neo4j-admin database import full), then run "
+                       f"{output}/after-import.cypher", err=True)
+            return
         if fmt in ("turtle", "jsonld"):
             from kg.export.rdf import export_rdf
             with _output(output, binary=False) as out:

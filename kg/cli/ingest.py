@@ -2,6 +2,7 @@
 ``kg changes``."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -86,12 +87,20 @@ def _summary(report) -> None:
               help="Extraction processes.")
 @click.option("--batch-docs", type=int, default=200, show_default=True,
               help="Documents per write batch.")
+@click.option("--executor", "executor_spec", default="local", show_default=True,
+              metavar="local|ray[=ADDRESS]",
+              help="Where extraction runs: local processes (--workers), or Ray Data actors "
+                   "(needs mlkg[ray]): 'ray' starts a local Ray for the run, "
+                   "'ray=ray://HOST:10001' or 'ray=auto' joins an existing cluster.")
+@click.option("--concurrency", type=click.IntRange(1), default=2, show_default=True,
+              help="With --executor ray: extraction actors (one spaCy pipeline each).")
 @allow_private_option
 @store_option
 @handle_errors
 def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[str, ...],
            arxiv_query: str | None, max_results: int, workers: int, batch_docs: int,
-           allow_private: bool, store_spec: str | None) -> None:
+           executor_spec: str, concurrency: int, allow_private: bool,
+           store_spec: str | None) -> None:
     """Ingest newsletters, feeds, mail, arXiv files or folders (paths or URLs), or
     papers from the arXiv API."""
     from ingest.pipeline import Ingestor
@@ -104,13 +113,16 @@ def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[s
     if missing:  # a typo is an error, not a quarantined document
         raise click.BadParameter(f"no such file or directory: {', '.join(missing)}",
                                  param_hint="PATH")
+    executor = _executor(executor_spec, concurrency)
     progress, update = _progress_printer(
         known_total(paths, remote=bool(urls or arxiv_ids or arxiv_query)))
     params = {"paths": paths, "urls": urls, "arxiv_ids": list(arxiv_ids),
               "arxiv_search": arxiv_query}
-    with open_store_from_cli(store_spec, create=True) as store, progress, \
+    with executor or contextlib.nullcontext(), \
+            open_store_from_cli(store_spec, create=True) as store, progress, \
             recorded_run(store, "ingest", params) as run:
-        ingestor = Ingestor(store, workers=workers, batch_docs=batch_docs, on_progress=update)
+        ingestor = Ingestor(store, workers=workers, batch_docs=batch_docs, on_progress=update,
+                            executor=executor)
         run.report = ingestor.report
         ingestor.ingest_paths(paths)
         if urls or arxiv_ids or arxiv_query:
@@ -128,6 +140,17 @@ def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[s
     if ingestor.report.errors:
         raise Partial(f"{ingestor.report.errors} document(s) quarantined "
                       "(kg quarantine list shows why)")
+
+
+def _executor(spec: str, concurrency: int):
+    """None for the local path; a RayExecutor (Ray imported only now) for ``ray``."""
+    from ingest.ray_executor import parse_executor
+    name, address = parse_executor(spec)
+    if name == "local":
+        return None
+    from ingest.ray_executor import RayExecutor, import_ray
+    import_ray()  # a missing extra is a usage error before the store is opened
+    return RayExecutor(address, concurrency=concurrency)
 
 
 @click.group()
