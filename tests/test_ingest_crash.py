@@ -2,8 +2,6 @@
 what one clean run gives (same nodes, edges and properties; no duplicates)."""
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -11,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kill_support import run_and_kill, source_states
 from test_ingest_pipeline import _dump
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,44 +24,22 @@ def _ingest_cmd(store_spec: str) -> list[str]:
             "--batch-docs", "5", "--store", store_spec]
 
 
-def _state(store) -> tuple[int, int]:
-    rows = store.read("MATCH (s:Source) RETURN s.status AS status, count(*) AS n")
-    counts = {r["status"]: r["n"] for r in rows}
-    return counts.get("loading", 0), counts.get("done", 0)
-
-
 def _run_and_kill(store, store_spec: str, reached) -> None:
     """Start an ingest and SIGKILL it as soon as ``reached(loading, done)``."""
-    proc = subprocess.Popen(_ingest_cmd(store_spec), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, cwd=ROOT)
-    deadline = time.monotonic() + 300
-    try:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"ingest finished before the kill point (exit {proc.returncode}): "
-                            f"{proc.stderr.read().decode()[-2000:]}")
-            if reached(*_state(store)):
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-            time.sleep(0.005)
-        else:
-            pytest.fail("kill point never reached")
-    finally:
-        proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+    run_and_kill(_ingest_cmd(store_spec), store, reached, cwd=ROOT)
 
 
 def test_kill_9_then_rerun_converges_to_a_clean_run(graph_store, store_spec):
     # 1. crash at three points: inside the first batch, and twice further on
     _run_and_kill(graph_store, store_spec, lambda loading, done: loading > 0)
-    assert _state(graph_store)[1] < DISTINCT_IDS
+    assert source_states(graph_store)[1] < DISTINCT_IDS
     _run_and_kill(graph_store, store_spec, lambda loading, done: done >= 100 and loading > 0)
     _run_and_kill(graph_store, store_spec, lambda loading, done: done >= 250)
     # 2. re-run to the end
     done = subprocess.run(_ingest_cmd(store_spec), capture_output=True, text=True, cwd=ROOT,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert _state(graph_store) == (0, DISTINCT_IDS)
+    assert source_states(graph_store) == (0, DISTINCT_IDS)
     after_crashes, counts = _dump(graph_store), graph_store.counts()
     # 3. one clean run from empty
     graph_store.clear()

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from conftest import unavailable
 from graph_dump import dump_graph
+from kill_support import run_and_kill
 from ingest.extract import to_contract_json
 from ingest.pipeline import Ingestor
 from ingest.sources import read_path
@@ -127,12 +126,6 @@ def test_missing_ray_is_a_clear_error(monkeypatch):
             parse_executor(bad)
 
 
-def _state(store) -> tuple[int, int]:
-    rows = store.read("MATCH (s:Source) RETURN s.status AS status, count(*) AS n")
-    counts = {r["status"]: r["n"] for r in rows}
-    return counts.get("loading", 0), counts.get("done", 0)
-
-
 def _ingest_cmd(store_spec: str, executor: str) -> list[str]:
     return [sys.executable, "-m", "kg.cli", "ingest", "--input", str(CORPUS),
             "--batch-docs", "5", "--executor", executor, "--concurrency", "2",
@@ -142,24 +135,8 @@ def _ingest_cmd(store_spec: str, executor: str) -> list[str]:
 def test_kill_9_of_the_driver_then_rerun_converges(ray_session, graph_store, store_spec):
     address = ray_session.get_runtime_context().gcs_address
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(_ingest_cmd(store_spec, f"ray={address}"), cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 600
-    try:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"ingest finished before the kill point (exit {proc.returncode}): "
-                            f"{proc.stderr.read().decode()[-2000:]}")
-            loading, done = _state(graph_store)
-            if done >= 50 and loading > 0:
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-            time.sleep(0.005)
-        else:
-            pytest.fail("kill point never reached")
-    finally:
-        proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+    run_and_kill(_ingest_cmd(store_spec, f"ray={address}"), graph_store,
+                 lambda loading, done: done >= 50 and loading > 0, cwd=ROOT, env=env, timeout=600)
     rerun = subprocess.run(_ingest_cmd(store_spec, f"ray={address}"), cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=900)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
