@@ -12,6 +12,7 @@ from ingest.extract.components.name_shapes import _BIB_PART, _CODE, _YEAR, shape
 
 # a software release: "2.3.0", "v0.25", "v1" — three numbers, or a "v" (model names
 # carry one or two numbers: "Llama 3.1", "GPT 3.5")
+_COMPARATORS = frozenset({">=", "==", "<=", "~=", ">"})
 _RELEASE = re.compile(r"^(?:v\d+(?:\.\d+)*|\d+\.\d+\.\d+)(?:[a-z]+\d*)?$")
 
 
@@ -205,23 +206,25 @@ class StructuralNames:
 
     def _versioned(self, doc, found, taken):
         """A lower-case name with a release version ("lightning 2.3.0", "diffusers v0.25",
-        "requires torchvision>=0.15"): software is versioned so, models are not (cue
+        "torchvision >= 0.15"): software is versioned so, models are not (cue
         name-version); lower-case words are not names by shape, so this pass proposes them.
         A release heading's tokens are taken by the title; the name in it still counts."""
         texts = state(doc).texts
+        n = len(texts)
         title = state(doc).meta.get("title_span") or (0, 0)
-        for i in range(len(texts) - 1):
-            t = texts[i]
+        # the version is rare and cheap to test: look at a name only in front of one
+        for k in range(1, n):
+            nxt = texts[k]
+            if not (_RELEASE.match(nxt) or (nxt in _COMPARATORS and k + 1 < n and texts[k + 1][:1].isdigit())):
+                continue
+            i, t = k - 1, texts[k - 1]
             if not (t[:1].islower() and _LOWER_NAME.fullmatch(t) and t not in self.stop) or self.generic(t):
                 continue
             if taken[i] and not title[0] <= doc[i].idx < title[1]:
                 continue
-            nxt = texts[i + 1]
-            if _RELEASE.match(nxt) or (nxt in {">=", "==", "<=", "~=", ">"} and i + 2 < len(texts)
-                                       and texts[i + 2][:1].isdigit()):
-                found.append(Mention(i, i + 1, "Library", "cue", name=t, props={"cue": "name-version"},
-                                     confidence=0.75))
-                taken[i] = True
+            found.append(Mention(i, i + 1, "Library", "cue", name=t, props={"cue": "name-version"},
+                                 confidence=0.75))
+            taken[i] = True
 
     def _bibtex(self, doc, k, end):
         """'Last, First and Last, First and …' → [(s, e, 'Person', 'First Last')], else None."""
