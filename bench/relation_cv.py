@@ -35,6 +35,9 @@ def main() -> None:
     p.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "training")
     p.add_argument("--annotations", type=Path, default=REPO / "annotations")
     p.add_argument("--by-document", action="store_true", help="folds by document, not by source owner")
+    p.add_argument("--per-type", type=float, default=0.45, metavar="THRESHOLD",
+                   help="also print P/R per relation type at this threshold")
+    p.add_argument("--dump", type=Path, help="write the false positives and misses at --per-type here (TSV)")
     args = p.parse_args()
     docs = load_prepared(args.annotations, args.corpus, splits=("train",))
     extractor = Extractor(build_pipeline(learned=True))
@@ -42,6 +45,7 @@ def main() -> None:
     pairs = tr.labelled_pairs(extractor, docs)
     group = {d.id: d.id if args.by_document else source_owner(d.source) for d in docs}
     pred = tr.cross_validated(pairs, group)
+    per_type = {}
     gold = {(o, *f) for o, facts in pairs.gold_facts.items() for f in facts}
     rules = {(o, *f) for o, facts in pairs.rule_facts.items() for f in facts}
     print(f"{len(docs)} documents, {len(pairs.y)} candidate pairs, {len(gold)} annotated relations")
@@ -55,6 +59,21 @@ def main() -> None:
         tp = len(found & gold)
         print(f"threshold {th:.2f}: P {tp / len(found):.3f} R {tp / len(gold):.3f} "
               f"F1 {2 * tp / (len(found) + len(gold)):.3f}")
+        if th == args.per_type:
+            per_type[th] = found
+    for th, found in per_type.items():
+        print(f"per type at threshold {th:.2f} (found / annotated / both, P, R):")
+        for rel in sorted({f[1] for f in gold | found}):
+            f_, g_ = {x for x in found if x[1] == rel}, {x for x in gold if x[1] == rel}
+            both = len(f_ & g_)
+            print(f"  {rel:<13} {len(f_):>5} {len(g_):>5} {both:>5}  "
+                  f"P {both / max(1, len(f_)):.3f} R {both / max(1, len(g_)):.3f}")
+        if args.dump:
+            with args.dump.open("w") as out:
+                for x in sorted(found - gold):
+                    print("FP", *x, sep="\t", file=out)
+                for x in sorted(gold - found):
+                    print("FN", *x, sep="\t", file=out)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,10 @@ _SIZE_TAIL = re.compile(
     r"(?:[\s_-]+|(?<=[a-z]))\(?\$?\d+(?:\.\d+)?\s?(?:[BMKT]|billion|million)\$?\)?"
     r"(?:[\s-]*(?:param(?:eter)?s?))?$", re.I)
 _SIZE_HEAD = re.compile(r"^\$?\d+(?:\.\d+)?\s?[BMKT]\$?\s+(?=\S)")
-_MODEL_TAIL = re.compile(r"\s+(?:model|models|model family|model suite|family)$")
+_MODEL_TAIL = re.compile(r"\s+(?:model|models|model family|model suite|family|LLM|LLMs|dataset|benchmark)$")
+# "ViTs", "LDMs", "VQ-VAEs": an acronym's plural names the acronym's artifact (two capitals
+# at least, the last one right before the "s": "ResNets", "Transformers" are not folded)
+_ACRONYM_PLURAL = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})([A-Za-z0-9][\w.-]*[A-Z])s$")
 
 
 @lru_cache(maxsize=65536)
@@ -69,9 +72,10 @@ def _key(name: str) -> str:
 
 @lru_cache(maxsize=65536)
 def fold_model(name: str) -> str:
-    """Drop a trailing 'model' / 'family': ``Orca model`` → ``Orca``; sizes stay."""
+    """Drop a trailing 'model' / 'family' / 'dataset' and an acronym's plural: ``Orca
+    model`` → ``Orca``, ``GLaM dataset`` → ``GLaM``, ``ViTs`` → ``ViT``; sizes stay."""
     name = name.strip()
-    folded = _MODEL_TAIL.sub("", name)
+    folded = _ACRONYM_PLURAL.sub(r"\1", _MODEL_TAIL.sub("", name))
     return folded if len(normalize_name(folded)) >= 2 else name
 
 

@@ -199,6 +199,22 @@ def test_a_readme_titled_name_dash_library_implements_the_name_in_the_library(ex
     assert (library, "IMPLEMENTS", name) in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
 
 
+@pytest.mark.parametrize("title, text, name", [
+    # the title's name is also the text's first name, with other models in between
+    ("Corvidae - Pytorch", "Implementation of Corvidae, a text-to-image network that beats DALL-E 2 and "
+                           "Stable Diffusion, in Pytorch.", "Corvidae"),
+    ("Imagen - Pytorch", "Implementation of Imagen, Google's Text-to-Image Neural Network that beats DALL-E2, "
+                         "in Pytorch.", "Imagen"),
+])
+def test_a_readme_title_dash_library_names_the_text_s_own_subject(extractor, title, text, name):
+    """"X - Pytorch" over "Implementation of X, …, that beats Y, in Pytorch": PyTorch
+    implements X — the name the title and the text share — and not the Y in between."""
+    out = extractor.extract(Document(id="t", kind="newsletter", title=title, text=text))
+    implements = {(r.head.name, r.tail.name) for r in out.relations if str(r.type) == "IMPLEMENTS"}
+    assert ("PyTorch", name) in implements
+    assert all(tail == name for _head, tail in implements), implements
+
+
 @pytest.mark.parametrize("kind, text, paper, name", [
     # a participle after the name, no auxiliary: "the X proposed in [Paper]"
     ("docs", "Implementation of the Zephyrnet proposed in [Emergent Abstractions in Autoregressive Models Enable "

@@ -17,7 +17,12 @@ from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 CUE_SUFFIXES = ("based", "like", "style", "powered", "inspired", "compatible", "specific",
-                "driven", "native", "centric", "free", "enabled")
+                "driven", "native", "centric", "free", "enabled",
+                # adjectival compounds: "GPT-4-generated data" is data, "ChatGPT-related" a topic
+                "generated", "related", "written", "aware", "guided", "conditioned", "friendly")
+# "pre-ChatGPT models", "non-BERT baselines": a period or a contrast, the name is after the hyphen
+# (lower case only: "Pre-LN Transformer" is a name)
+NAME_PREFIXES = ("pre", "non", "post")
 
 _URL = re.compile(
     r"^(?:https?://|www\.)\S+$"
@@ -36,8 +41,13 @@ def _infixes(nlp: English) -> list[str]:
             pattern = r"(?<![A-Za-z][0-9])" + pattern  # 3-4 splits, T5-11B does not
         keep.append(pattern)
     keep.append(r"(?<=[A-Za-z0-9])-(?=(?:%s)\b)" % "|".join(CUE_SUFFIXES))
+    for width in {len(p) for p in NAME_PREFIXES}:
+        words = "|".join(p for p in NAME_PREFIXES if len(p) == width)
+        keep.append(r"(?<=\b(?:%s))-(?=[A-Z][A-Za-z0-9]{2})" % words)
     keep.append(r"(?<=[A-Za-z0-9]{2})\((?=[A-Za-z])")   # decisions(depth, MLP(Multi
-    keep.append(r"(?<=[A-Za-z]{2})/(?=[A-Z][a-z])")  # CMU/Google, learning/Structure
+    # CMU/Google, learning/Structure, GRPO/DAPO, InstructGPT/GPT-3, lodestones/Chroma: two
+    # names (a repository slug's name is its own); a URL is one token before infixes apply
+    keep.append(r"(?<=[A-Za-z0-9]{2})/(?=[A-Z][A-Za-z0-9])")
     keep.append(r"(?<=[a-z]{3})/(?=[a-z]{3})")     # learning/structure
     keep.append(r"(?<=\w)[–—](?=\w)")              # dashes
     keep.append(r"(?<=[a-z])\.(?=[A-Z][a-z])")      # sentence glued: end.Next
@@ -73,13 +83,38 @@ def _redundant_rules(rules: dict, prefix_search, suffix_search, infix_finditer) 
     return out
 
 
+_NAME_DIGITS = re.compile(r"[A-Za-z][-.]?\d+$")
+
+
+class _NameSuffixes:
+    """spaCy splits a unit off a number ("10K" → "10 K"), and so cut "ADE20K",
+    "ImageNet-1K", "LAION-400M" in two; after a name's letters (and a hyphen) the
+    "unit" is part of the name. A count ("10K steps", "40GB") is split as before.
+    (A class with ``pattern``: spaCy serializes ``suffix_search.__self__.pattern``.)"""
+
+    def __init__(self, suffixes: list[str]):
+        regex = compile_suffix_regex(suffixes)
+        units = [p for p in suffixes if p.startswith("(?<=[0-9])(?:") and "km" in p]
+        self.pattern = regex.pattern
+        self._search = regex.search
+        self._unit = compile_suffix_regex(units).search if units else None
+
+    def search(self, text: str):
+        m = self._search(text)
+        if m is not None and self._unit is not None and _NAME_DIGITS.search(text, 0, m.start()):
+            u = self._unit(text)
+            if u is not None and u.start() == m.start():
+                return None
+        return m
+
+
 def make_tokenizer(nlp: English) -> Tokenizer:
     prefixes = list(nlp.Defaults.prefixes) + [r"\*\*", r"\*", r"`"]
     # a full stop after a name ending in a capital: "on ADE20K.", "than ViT." (spaCy's own
     # rule splits it only after two capitals, keeping "U.S."-style abbreviations whole)
     suffixes = list(nlp.Defaults.suffixes) + [r"\*\*", r"\*", r"`", r"'s", r"’s", r"(?<=[a-z0-9-][A-Z])\."]
     prefix_search = compile_prefix_regex(prefixes).search
-    suffix_search = compile_suffix_regex(suffixes).search
+    suffix_search = _NameSuffixes(suffixes).search
     infix_finditer = compile_infix_regex(_infixes(nlp)).finditer
     rules = nlp.Defaults.tokenizer_exceptions
     drop = _redundant_rules(rules, prefix_search, suffix_search, infix_finditer)

@@ -7,6 +7,8 @@ title case.
 """
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
@@ -14,6 +16,7 @@ from functools import lru_cache
 
 from kg.keys import normalize_name as _normalize_name
 from ingest.extract.catalog import get_catalog
+from ingest.resolve import fold_size
 from ingest.extract.components.base import Mention, mentions, span_text, state
 
 
@@ -74,7 +77,20 @@ class CatalogMatcher:
                 # "follow us on Twitter": the site, not the company
                 state(doc).meta.setdefault("label_spans", []).append((start, end))
                 continue
-            name, aliases = entry.name, list(entry.aliases)
+            name = entry.name
+            # the catalog lists sizes as aliases ("T5-11B"); a size is its own node, not a name
+            # of the family a document's "T5" may merge it into
+            aliases = [a for a in entry.aliases if not _size_alias(a, entry.name)] \
+                if "Architecture" in labels else list(entry.aliases)
+            variant_end = _variant_end(doc, end) if labels == ["Architecture"] else end
+            if variant_end > end or (labels == ["Architecture"] and _size_alias(surface, entry.name)):
+                # "Mixtral 8x22B", "Llama 3.1 405B": the text names a size or version of the
+                # family — its own node, not an alias of the family's
+                found.append(Mention(start, variant_end, "Architecture", "catalog",
+                                     name=span_text(doc, start, variant_end),
+                                     props={"catalog_labels": labels, "variant_of": entry.name},
+                                     confidence=0.85))
+                continue
             if _other_name(surface, entry.name):
                 # "Kafka", "Facebook": the text's own name is kept (what the text states);
                 # the catalog name becomes an alias
@@ -103,6 +119,40 @@ class CatalogMatcher:
         if start > 0 and doc[start - 1].lower_ in coord and any(e == start - 1 for _s, e in self._spans):
             return False
         return True
+
+
+_DEPTH_TAIL = re.compile(r"(?<=[A-Za-z])[-\s]?\d{2,}$")
+_VERSION = re.compile(r"^v?\d+\.\d+(?:\.\d+)*$")
+_SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?[BM])$")
+_COUNT_NOUNS = {"parameters", "parameter", "params", "tokens", "images", "examples", "samples", "steps"}
+
+
+def _size_alias(surface: str, name: str) -> bool:
+    """A catalog alias that is the family's name with a size ("T5-11B", "Falcon-40B",
+    "ResNet-50"): the text names that variant, which is its own node."""
+    if normalize_name(surface) == normalize_name(name):
+        return False
+    depth = _DEPTH_TAIL.sub("", surface)     # "ResNet-50", "VGG-16": a depth, two digits or more
+    return normalize_name(fold_size(surface)) == normalize_name(name) \
+        or (depth != surface and normalize_name(depth) == normalize_name(name))
+
+
+def _variant_end(doc, end: int) -> int:
+    """The end of a size / version written right after a model's catalog name ("Mixtral
+    8x22B", "Llama 3.1 405B", "Qwen2.5-7B"); ``end`` when there is none. A bare integer
+    is not a version ("trained BERT 3 times"), and a size followed by a count noun is
+    a count ("BERT 110M parameters")."""
+    k, n = end, len(doc)
+    if k < n and _VERSION.match(doc[k].text):
+        k += 1
+    if k < n and _SIZE.match(doc[k].text):
+        k += 1
+    elif k + 1 < n and doc[k].text == "-" and not doc[k - 1].whitespace_ and not doc[k].whitespace_ \
+            and _SIZE.match(doc[k + 1].text):
+        k += 2
+    if k > end and k < n and doc[k].lower_ in _COUNT_NOUNS:
+        return end
+    return k
 
 
 _SOCIAL_SITES = {"twitter", "x", "linkedin", "facebook", "reddit", "youtube", "instagram", "threads"}

@@ -20,6 +20,7 @@ from spacy.language import Language
 from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import span_text, text_of, Mention, load_json, meta, mentions, state
 from ingest.extract.components.sentences import sents
+from ingest.extract.lexicon import is_ordinary_english
 
 DEFAULTS = {"arxiv": "Architecture", "docs": "Architecture", "list": "Library", "newsletter": None}
 _COORD = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|&|/|as well as)?\s*(?:both\s+|also\s+)?$", re.I)
@@ -155,6 +156,16 @@ class EntityTyper:
         self._subject(doc, info, out, kind, inner)
         return doc
 
+    @staticmethod
+    def _title_word(doc, c, short) -> bool:
+        """A library or dataset whose name is an English word, inside a title-cased title
+        ("Needles in a Haystack", "Teach LLMs to Personalize"): the word, not the artifact
+        (the title's own short name "Haystack: …" is still read as one)."""
+        if c.label not in {"Library", "Dataset"} or (short and (c.start, c.end) == tuple(short)):
+            return False
+        text = doc[c.start:c.end].text
+        return text[:1].isupper() and text[1:].islower() and is_ordinary_english(text)
+
     def _inner(self, doc, info, cands, ms, kind):
         """Catalog mentions inside a Paper span (kept as entities, not as relation slots),
         and the title's short name ("X: …") as a mention of its own."""
@@ -164,7 +175,8 @@ class EntityTyper:
             for c in cands:
                 # a release heading's versioned name ("lightning 2.3.0 …") counts as a catalog one
                 if (c.source == "catalog" or c.props.get("cue") == "name-version") \
-                        and p.start <= c.start and c.end <= p.end and c.label:
+                        and p.start <= c.start and c.end <= p.end and c.label \
+                        and not self._title_word(doc, c, info.get("title_short")):
                     found.append((p, c))
         short = info.get("title_short")
         short_mention = None

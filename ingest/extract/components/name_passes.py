@@ -88,8 +88,7 @@ class StructuralNames:
         if e - s > 2 and doc[e - 1].text == ")" and "(" in [t.text for t in doc[s:e - 1]]:
             e = max(k for k in range(s, e) if doc[k].text == "(")   # "… Network (ESBN)": the long form
         left = doc[s:e].text
-        if not 0 < e - s <= 8 or not any(ch.isalnum() for ch in left) or self.generic(left) \
-                or self.catalog.lookup(left):
+        if not 0 < e - s <= 8 or not any(ch.isalnum() for ch in left) or self.generic(left):
             return False
         info["title_short"] = (s, e)
         info["title_short_label"] = self.cue(doc, s, e, "newsletter")[0]

@@ -122,13 +122,36 @@ class _Between:
         return [self.ms[i] for i in sorted(found)]     # in mention order, as features were trained
 
 
+def rule_roles(hits, ms: list[Mention]) -> dict[tuple[str, int], set[tuple[str, int]]]:
+    """(role, mention) → {(relation type, other mention)} of the facts the rules found:
+    "Implementation of Imagen, …, that beats DALL-E2, in Pytorch" — the rule already made
+    PyTorch the implementer of Imagen, which tells against a second IMPLEMENTS to DALL-E2."""
+    roles: dict[tuple[str, int], set[tuple[str, int]]] = {}
+    for h in hits:
+        roles.setdefault(("head", h.head), set()).add((h.type, h.tail))
+        roles.setdefault(("tail", h.tail), set()).add((h.type, h.head))
+    return roles
+
+
+def _rule_context(c: Candidate, lp: str, roles: dict) -> list[str]:
+    f = []
+    for role, own, other in (("head", c.head, c.tail), ("tail", c.tail, c.head)):
+        for rtype, partner in roles.get((role, own), ()):
+            if partner != other:
+                f.append(f"rule_{role}={rtype}|lp={lp}|item={c.item}")
+    return f
+
+
 def pair_features(doc, ms: list[Mention], c: Candidate, kind: str, texts: list[str],
-                  coref_sents: set[int], labelled_between: _Between | None = None) -> list[str]:
+                  coref_sents: set[int], labelled_between: _Between | None = None,
+                  roles: dict | None = None) -> list[str]:
     h, t = ms[c.head], ms[c.tail]
     lp = f"{h.label}>{t.label}"
     first, second = (h, t) if h.start <= t.start else (t, h)
     order = "ht" if first is h else "th"
     f = [f"lp={lp}", f"lp={lp}|o={order}", f"k={kind}|lp={lp}", f"item={c.item}|lp={lp}"]
+    if roles:
+        f += _rule_context(c, lp, roles)
     if h.props.get("inner_of") or t.props.get("inner_of"):
         f.append(f"inner|lp={lp}")
     n = len(texts)
@@ -212,7 +235,9 @@ def doc_candidates(doc):
     cands = candidate_pairs(doc, ms, subject)
     kind = info.get("kind", "newsletter")
     labelled_between = _Between(ms)
-    return ms, cands, [pair_features(doc, ms, c, kind, texts, coref_sents, labelled_between) for c in cands]
+    roles = rule_roles(state(doc).relations, ms)
+    return ms, cands, [pair_features(doc, ms, c, kind, texts, coref_sents, labelled_between, roles)
+                       for c in cands]
 
 
 class RelationModel:

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from kg.keys import normalize_name
-from ingest.extract.components.base import Mention, text_of
+from ingest.extract.components.base import Mention, span_text, text_of
 from ingest.extract.components.sentences import sent_of
 
 _TITLE_SHORT = re.compile(r"^\s*([^\s:]{2,40}(?: [^\s:]{1,20})?)\s*:\s+(.*)$")
@@ -53,13 +53,19 @@ class DocumentRelations:
                         break
 
     @staticmethod
-    def _title_library(ms, info, add):
+    def _title_library(doc, ms, info, add):
         """"Frame Averaging - Pytorch" as a README title: PyTorch IMPLEMENTS Frame Averaging."""
         lib, short = info.get("title_library"), info.get("title_short")
         if not lib or not short:
             return
         at = {(m.start, m.end): i for i, m in enumerate(ms) if m.label != "Paper"}
         h, t = at.get(tuple(lib)), at.get(tuple(short))
+        if t is None:
+            # the title's name is also the text's ("Imagen - Pytorch" / "Implementation of
+            # Imagen, …"): typing kept the text's mention as the subject, not the title's
+            key = _norm(span_text(doc, *short))
+            t = next((i for i, m in enumerate(ms) if m.label not in {None, "Paper"}
+                      and not m.props.get("inner_of") and _norm(m.name) == key), None)
         if h is not None and t is not None and ms[h].label == "Library":
             add("IMPLEMENTS", h, t, info.get("title", ""), 0.8, "implements:title-dash-library")
 

@@ -214,7 +214,7 @@ class RelationFinder(DocumentRelations):
         for sent, slots in slots_by_sent:
             self._sentence_rules(doc, sent, slots, ms, main, add)
         self._titles(doc, ms, add)
-        self._title_library(ms, info, add)
+        self._title_library(doc, ms, info, add)
         self._docs_lines(doc, ms, subject, add)
         self._introduces(doc, ms, kind, subject, add)
         self._propagate(hits, ms)

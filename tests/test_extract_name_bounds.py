@@ -1,0 +1,104 @@
+"""Where a name ends, and words that are never names (issue 12's junk classes): what
+a hand-judged sample of the demo graph found as fragments, boundary errors and
+measurement words, as behaviour on invented names in ordinary sentences."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from ingest.extract.pipeline import Extractor
+from ingest.extract.tokenizer import make_tokenizer
+from ingest.resolve import fold_model
+from kg.models import Document
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+@pytest.fixture(scope="module")
+def tokenizer_nlp():
+    nlp = spacy.blank("en")
+    nlp.tokenizer = make_tokenizer(nlp)
+    return nlp
+
+
+def _entities(extractor, text, kind="newsletter", title=None):
+    out = extractor.extract(Document(id="t", kind=kind, title=title, text=text))
+    return {(e.name, str(e.label)) for e in out.entities}
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("Zorblax-generated data", ["Zorblax", "-", "generated", "data"]),
+    ("Quillnet-related prompts", ["Quillnet", "-", "related", "prompts"]),
+    ("pre-Zorblax models", ["pre", "-", "Zorblax", "models"]),
+    ("non-Quillnet baselines", ["non", "-", "Quillnet", "baselines"]),
+    # a name that starts with a capitalised prefix stays whole, and so do ordinary words
+    ("a Pre-LN Transformer", ["a", "Pre-LN", "Transformer"]),
+    ("non-linear preprocessing", ["non-linear", "preprocessing"]),
+    # two names with a slash are two names; a URL stays one token
+    ("QRPO/ZAPO", ["QRPO", "/", "ZAPO"]),
+    ("Quillnet/Zorblax-3", ["Quillnet", "/", "Zorblax-3"]),
+    ("see github.com/Corvid/Quill", ["see", "github.com/Corvid/Quill"]),
+    # a "unit" after a name's digits is the name's ("Brindle-10K", "QuillSet-400M"); a count splits
+    ("on Brindle-10K and QuillSet-400M, QRX20K.", ["on", "Brindle-10K", "and", "QuillSet-400M", ",", "QRX20K", "."]),
+    ("for 10K steps on 40GB", ["for", "10", "K", "steps", "on", "40", "GB"]),
+])
+def test_adjectival_affixes_come_off_names(tokenizer_nlp, text, tokens):
+    assert [t.text for t in tokenizer_nlp(text)] == tokens
+
+
+def test_a_name_with_an_adjectival_suffix_is_the_name(extractor):
+    ents = _entities(extractor, "We fine-tune Corvidae-7B on Zorblax-4-generated data and Quillnet-related "
+                                "prompts, unlike pre-Zorblax-4 systems.")
+    names = {n for n, _ in ents}
+    assert not any(n.endswith(("-generated", "-related")) or n.startswith("pre-") for n in names), names
+
+
+@pytest.mark.parametrize("surface, name", [
+    ("ViTs", "ViT"), ("LDMs", "LDM"), ("VQ-VAEs", "VQ-VAE"), ("NeRFs", "NeRF"),
+    ("Qwen LLM", "Qwen"), ("GLaM dataset", "GLaM"), ("Orca model", "Orca"),
+    # not an acronym's plural: left as written
+    ("ResNets", "ResNets"), ("Transformers", "Transformers"), ("AWS", "AWS"),
+])
+def test_plural_acronyms_and_generic_tails_fold_to_the_name(surface, name):
+    assert fold_model(surface) == name
+
+
+def test_an_acronym_s_plural_is_one_node_with_its_singular(extractor):
+    out = extractor.extract(Document(id="t", kind="newsletter",
+                                     text="Zorblax is a QVT. Our QVTs beat the baseline on Brindle-10K."))
+    names = [e.name for e in out.entities if str(e.label) == "Architecture"]
+    assert "QVTs" not in names
+
+
+@pytest.mark.parametrize("word", ["FP32", "BF16", "TTFT", "WAV", "RGB", "TPUv4", "kHz", "PhD"])
+def test_measurement_words_are_not_artifacts(extractor, word):
+    ents = _entities(extractor, f"Corvidae runs in {word} on our cluster and reports {word} throughout.")
+    assert word not in {n for n, _ in ents}
+
+
+@pytest.mark.parametrize("text, variant, family", [
+    ("We compare Mixtral 8x22B with our model.", "Mixtral 8x22B", "Mixtral"),
+    ("Llama 3.1 405B was the teacher.", "Llama 3.1 405B", "Llama 3.1"),
+])
+def test_a_size_written_after_a_known_model_is_its_own_node(extractor, text, variant, family):
+    out = extractor.extract(Document(id="t", kind="newsletter", text=text))
+    found = {e.name: e for e in out.entities}
+    assert variant in found
+    assert family not in found[variant].aliases
+
+
+def test_a_bare_number_after_a_known_model_is_not_a_version(extractor):
+    out = extractor.extract(Document(id="t", kind="newsletter", text="We trained Mixtral 3 times on Brindle-10K."))
+    assert "Mixtral 3" not in {e.name for e in out.entities}
+
+
+@pytest.mark.parametrize("title", [
+    "Needles in a Haystack: Retrieval over Long Contexts",
+    "Teach Quillnet to Personalize with Hydra Effects",
+])
+def test_a_library_name_that_is_an_english_word_inside_a_title_is_the_word(extractor, title):
+    ents = _entities(extractor, "We study retrieval in long contexts.", kind="arxiv", title=title)
+    assert not {n for n, label in ents if label in {"Library", "Dataset"}}, ents
