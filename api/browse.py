@@ -1,5 +1,6 @@
 """The browse pages' data: entities of one label, filtered by facets (organization,
-year, relation presence), sorted by support, recency or name, paginated, with facet
+year, relation presence — optionally to something introduced in a given year,
+``has=IMPLEMENTS:out@2023``), sorted by support, recency or name, paginated, with facet
 counts over the filtered set and stable URLs. One ``browse`` named query does the
 graph work; the facet counts and the page are cut here."""
 from __future__ import annotations
@@ -16,7 +17,8 @@ from kg.schema import Label, label as check_label, rel_type as check_rel_type
 SORTS = ("support", "recent", "name")
 MAX_SCAN = 5000  # rows the facets are counted over; past it the answer says truncated
 FACET_VALUES = 20
-_HAS = re.compile(r"^([A-Za-z_]+)(?::(in|out))?$")
+# TYPE, TYPE:in / TYPE:out, optionally @YEAR: the other end introduced that year
+_HAS = re.compile(r"^([A-Za-z_]+)(?::(in|out))?(?:@(\d{4}))?$")
 
 
 def labels(service) -> list[dict]:
@@ -39,7 +41,9 @@ def browse(service, label: str, *, organization: str | None = None, year: str | 
     if year and not re.fullmatch(r"\d{4}", year):
         raise ApiError(400, f"year={year!r}: give a year such as 2023", param="year")
     wanted = [_relation(item) for item in has if item]
-    params = {"label": lab, "sort": sort, "year": year or "", "has": ",".join(wanted),
+    params = {"label": lab, "sort": sort, "year": year or "",
+              "has": ",".join(h for h in wanted if "@" not in h),
+              "has_year": ",".join(h for h in wanted if "@" in h),
               "organization": "", "limit": MAX_SCAN + 1}
     if organization:
         params["organization"] = service.require_known(organization, "organization")
@@ -73,13 +77,16 @@ def browse(service, label: str, *, organization: str | None = None, year: str | 
 
 
 def _relation(item: str) -> str:
-    """``IMPLEMENTS`` / ``implements:in`` → ``IMPLEMENTS:out`` / ``IMPLEMENTS:in``; the
+    """``IMPLEMENTS`` / ``implements:in`` → ``IMPLEMENTS:out`` / ``IMPLEMENTS:in``, and
+    ``IMPLEMENTS@2023`` → ``IMPLEMENTS:out@2023`` (to something introduced in 2023); the
     type must be in the schema's allowlist."""
     match = _HAS.match(item.strip())
     if not match:
         raise ApiError(400, f"has={item!r}: give a relation type, optionally with :in or "
-                            ":out, e.g. IMPLEMENTS:out", param="has")
-    return f"{check_rel_type(match.group(1).upper())}:{match.group(2) or 'out'}"
+                            ":out and @YEAR (the other end introduced that year), e.g. "
+                            "IMPLEMENTS:out or IMPLEMENTS:out@2023", param="has")
+    year = f"@{match.group(3)}" if match.group(3) else ""
+    return f"{check_rel_type(match.group(1).upper())}:{match.group(2) or 'out'}{year}"
 
 
 def _facets(rows: list[dict]) -> dict:

@@ -140,7 +140,7 @@ class GraphService:
                 "curation": _curation(row),
             })
         keys = {"key": props.get("key")}
-        for extra in ("arxiv_id", "doi", "repo", "url", "homepage"):
+        for extra in ("arxiv_id", "doi", "repo", "pypi", "hf_id", "url", "homepage"):
             if props.get(extra):
                 keys[extra] = props[extra]
         hidden = {"key", "name", "label", "aliases", "aliases_text", "first_seen", "last_seen"}

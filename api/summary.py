@@ -4,7 +4,7 @@ and how many sources say so. The entity page shows it and /ask answers "tell me
 about X" with it. Input is ``GraphService.entity``'s result."""
 from __future__ import annotations
 
-import re
+from kg.identifiers import identifier_url
 
 # (group, phrase) in the order they are told; the phrase precedes the names.
 ABOUT_IT = [  # facts where the entity is the subject
@@ -65,7 +65,7 @@ def summarize(entity: dict) -> str:
 def outside_links(props: dict) -> list[dict]:
     """Where to read more, from the identifiers the graph holds (never guessed from a
     name): arXiv abstract and PDF and its Hugging Face papers page, DOI, the GitHub
-    repository, a homepage."""
+    repository, the PyPI project, the Hugging Face model or organization, a homepage."""
     links = []
     arxiv_id = props.get("arxiv_id")
     if arxiv_id:
@@ -74,9 +74,10 @@ def outside_links(props: dict) -> list[dict]:
                   {"kind": "Hugging Face", "url": f"https://huggingface.co/papers/{arxiv_id}"}]
     if props.get("doi"):
         links.append({"kind": "DOI", "url": f"https://doi.org/{props['doi']}"})
-    repo = props.get("repo")
-    if repo and re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
-        links.append({"kind": "GitHub", "url": f"https://github.com/{repo}"})
+    for prop, kind in (("repo", "GitHub"), ("pypi", "PyPI"), ("hf_id", "Hugging Face")):
+        url = identifier_url(prop, props.get(prop))
+        if url:
+            links.append({"kind": kind, "url": url})
     for prop in ("homepage", "url"):
         value = props.get(prop)
         if isinstance(value, str) and value.startswith(("https://", "http://")):

@@ -3,10 +3,13 @@
 // of the sources behind its facts and mentions), the sum of its relations' support,
 // its relations as TYPE:out / TYPE:in, and who developed it. Filters: `organization`
 // (a name or alias it was DEVELOPED_BY), `year` (its date starts with it), `has`
-// (comma-separated TYPE:out / TYPE:in, all required). `sort`: support, recent or name.
+// (comma-separated TYPE:out / TYPE:in, all required), `has_year` (comma-separated
+// TYPE:out@YEAR / TYPE:in@YEAR, all required: such a relation to an entity introduced that
+// year — its own `published` (a paper's), else the earliest paper that INTRODUCES it; a
+// source's date does not count). `sort`: support, recent or name.
 // Rejected entities and relations (curation) are left out unless include_rejected.
 // params: label
-// optional: organization=, year=, has=, sort=support, limit=5000, include_rejected=false
+// optional: organization=, year=, has=, has_year=, sort=support, limit=5000, include_rejected=false
 // returns: name, key, date, support, relations, organizations
 MATCH (n:Entity)
 WHERE n.label = $label AND ($include_rejected OR n.rejected IS NULL)
@@ -21,6 +24,21 @@ WITH n, organizations,
      collect(DISTINCT type(r) + CASE WHEN startNode(r) = n THEN ':out' ELSE ':in' END) AS relations,
      sum(coalesce(r.support, 0)) AS support, collect(r.sources) AS source_lists
 WHERE $has = '' OR all(h IN split($has, ',') WHERE h IN relations)
+// year-qualified relations: `yn` is null unless asked for, so the rows' relations are
+// not expanded a second time otherwise
+WITH n, organizations, relations, support, source_lists,
+     CASE WHEN $has_year = '' THEN null ELSE n END AS yn
+OPTIONAL MATCH (yn)-[yr]-(o:Entity)
+WHERE any(h IN split($has_year, ',')
+          WHERE h STARTS WITH (type(yr) + CASE WHEN startNode(yr) = yn THEN ':out@' ELSE ':in@' END))
+  AND ($include_rejected OR yr.rejected IS NULL) AND ($include_rejected OR o.rejected IS NULL)
+OPTIONAL MATCH (op:Paper)-[opr:INTRODUCES]->(o)
+WHERE ($include_rejected OR opr.rejected IS NULL) AND ($include_rejected OR op.rejected IS NULL)
+WITH n, organizations, relations, support, source_lists, yr, o, min(op.published) AS o_introduced
+WITH n, organizations, relations, support, source_lists,
+     collect(DISTINCT type(yr) + CASE WHEN startNode(yr) = n THEN ':out@' ELSE ':in@' END
+             + substring(coalesce(o.published, o_introduced), 0, 4)) AS dated
+WHERE $has_year = '' OR all(h IN split($has_year, ',') WHERE h IN dated)
 OPTIONAL MATCH (intro:Paper)-[ir:INTRODUCES]->(n)
 WHERE ($include_rejected OR ir.rejected IS NULL) AND ($include_rejected OR intro.rejected IS NULL)
 WITH n, organizations, relations, support, source_lists, min(intro.published) AS introduced

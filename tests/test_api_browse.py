@@ -113,3 +113,80 @@ def test_entity_page_links_code_and_summary(client):
     assert timm["links"] == [{"kind": "GitHub",
                               "url": "https://github.com/huggingface/pytorch-image-models"}]
     assert "implementations" not in timm
+
+
+def _dated_batch():
+    """Libraries implementing architectures of different years; the traps: Oldloom's
+    architecture is from 2022 though Oldloom and it are mentioned in a 2023 source,
+    Latewire's architecture has no introducing paper, only a 2023 mention, and Twicekit's
+    was introduced in 2022 and presented again by a 2023 paper."""
+    from kg.models import Entity, EntityRef, Evidence, GraphBatch, Relation, SourceDoc
+    E = {
+        "p23": Entity("Paper", "Braided Attention for Sparse Routing",
+                      props={"arxiv_id": "2303.00001", "published": "2023-03-01"}),
+        "p22": Entity("Paper", "Woven Nets", props={"arxiv_id": "2206.00002", "published": "2022-06-01"}),
+        "a23": Entity("Architecture", "BraidNet"), "a22": Entity("Architecture", "WovenNet"),
+        "alate": Entity("Architecture", "LateNet"),
+        "newloom": Entity("Library", "Newloom"), "oldloom": Entity("Library", "Oldloom"),
+        "latewire": Entity("Library", "Latewire"), "paperkit": Entity("Library", "Paperkit"),
+        "twice": Entity("Architecture", "TwiceNet"), "twicekit": Entity("Library", "Twicekit"),
+    }
+    r = {k: EntityRef.of(v) for k, v in E.items()}
+
+    def ev(source):
+        return Evidence(source, "stated", "fixture", "1", 0.9)
+    rels = [Relation("INTRODUCES", r["p23"], r["a23"], ev("arxiv-a")),
+            Relation("INTRODUCES", r["p22"], r["a22"], ev("arxiv-b")),
+            Relation("IMPLEMENTS", r["newloom"], r["a23"], ev("news-2023")),
+            Relation("IMPLEMENTS", r["oldloom"], r["a22"], ev("news-2023")),
+            Relation("IMPLEMENTS", r["latewire"], r["alate"], ev("news-2023")),
+            Relation("IMPLEMENTS", r["paperkit"], r["p23"], ev("news-2023")),
+            Relation("INTRODUCES", r["p22"], r["twice"], ev("arxiv-b")),
+            Relation("INTRODUCES", r["p23"], r["twice"], ev("arxiv-a")),
+            Relation("IMPLEMENTS", r["twicekit"], r["twice"], ev("news-2023"))]
+    sources = [SourceDoc("arxiv-a", "arxiv", None, "2023-03-01", "ha"),
+               SourceDoc("arxiv-b", "arxiv", None, "2022-06-01", "hb"),
+               SourceDoc("news-2023", "newsletter", None, "2023-09-01", "hn")]
+    return GraphBatch(sources=sources, entities=list(E.values()), relations=rels)
+
+
+@pytest.fixture
+def dated_client(graph_store):
+    from api.app import create_app
+    from api.settings import Settings
+    from fastapi.testclient import TestClient
+    graph_store.upsert(_dated_batch())
+    with TestClient(create_app(Settings(api_keys=("k",)), store=graph_store)) as c:
+        yield c
+
+
+def test_relation_to_something_introduced_in_a_year(dated_client):
+    body = dated_client.get("/browse/Library", params={"has": "IMPLEMENTS:out@2023",
+                                                       "sort": "name"}).json()
+    # Oldloom and Twicekit (2022 architectures) and Latewire (never introduced by a paper)
+    # stay out, though the plain year facet dates them all 2023 by their newsletter source
+    assert _names(body) == ["Newloom", "Paperkit"]
+    assert body["filters"]["has"] == ["IMPLEMENTS:out@2023"]
+    assert sorted(_names(dated_client.get("/browse/Library", params={"year": "2023"}).json())) == \
+        ["Latewire", "Newloom", "Oldloom", "Paperkit", "Twicekit"]
+    assert sorted(_names(dated_client.get("/browse/Library", params={"has": "implements@2022"}).json())) \
+        == ["Oldloom", "Twicekit"]
+    assert dated_client.get("/browse/Library", params={"has": "IMPLEMENTS:in@2023"}).json()["total"] == 0
+    # combined with a plain relation facet, and the other direction
+    both = dated_client.get("/browse/Library", params=[("has", "IMPLEMENTS:out@2023"),
+                                                       ("has", "IMPLEMENTS:out")]).json()
+    assert sorted(_names(both)) == ["Newloom", "Paperkit"]
+    arch = dated_client.get("/browse/Architecture", params={"has": "INTRODUCES:in@2022"}).json()
+    assert sorted(_names(arch)) == ["TwiceNet", "WovenNet"]
+    # the URL is the view: the self and CSV links carry the filter
+    again = dated_client.get(body["links"]["self"]).json()
+    assert _names(again) == _names(body)
+    assert "has=IMPLEMENTS%3Aout%402023" in body["links"]["csv"]
+    rows = list(csv.DictReader(io.StringIO(dated_client.get(body["links"]["csv"]).text)))
+    assert [r["name"] for r in rows] == ["Newloom", "Paperkit"]
+
+
+def test_year_qualified_relation_is_checked(dated_client):
+    for bad in ("IMPLEMENTS:out@23", "LIKES@2023", "IMPLEMENTS@2023x", "IMPLEMENTS:out@2023' OR 1=1"):
+        response = dated_client.get("/browse/Library", params={"has": bad})
+        assert response.status_code == 400, bad

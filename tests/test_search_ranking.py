@@ -37,3 +37,28 @@ def test_exact_alias_and_label_filter(graph_store):
     assert _names(graph_store, "codellama")[0] == "Code Llama"
     assert _names(graph_store, "llama 2")[0] == "Llama 2"
     assert _names(graph_store, "llama", label="Organization") == ["Llama Lab"]
+
+
+def _load_identified(store):
+    # invented projects; their ids are what the text linked to, unlike their names
+    entities = [Entity("Library", "Quillwork", props={"repo": "ferncode/quillwork", "pypi": "quill-work"}),
+                Entity("Library", "Quillworks Lite", aliases=["quillwork lite"]),
+                Entity("Architecture", "Corvex-7B", props={"hf_id": "VantaLabs/corvex-7b"}),
+                Entity("Organization", "Vanta Labs", props={"hf_id": "VantaLabs"})]
+    store.upsert(GraphBatch(sources=[SourceDoc("s", "newsletter", None, None, "h")], entities=entities))
+
+
+def test_search_by_outside_identifier(graph_store):
+    _load_identified(graph_store)
+    assert _names(graph_store, "ferncode/quillwork") == ["Quillwork"]
+    # a PyPI name in any spelling PEP 503 folds together, or as the pip command
+    assert _names(graph_store, "Quill_Work")[0] == "Quillwork"
+    assert _names(graph_store, "pip install quill.work")[0] == "Quillwork"
+    assert _names(graph_store, "VantaLabs/corvex-7b") == ["Corvex-7B"]
+    assert _names(graph_store, "vantalabs/corvex-7b") == []   # stored as written, matched exactly
+    assert _names(graph_store, "https://huggingface.co/VantaLabs/corvex-7b") == ["Corvex-7B"]
+    assert _names(graph_store, "https://pypi.org/project/quill-work/")[0] == "Quillwork"
+    assert _names(graph_store, "VantaLabs")[0] == "Vanta Labs"
+    assert _names(graph_store, "VantaLabs", label="Architecture") == []
+    # an ordinary name search is unchanged: the id tier adds nothing here
+    assert _names(graph_store, "quillwork")[:2] == ["Quillwork", "Quillworks Lite"]

@@ -80,7 +80,10 @@ def browse(label: str,
                                             description="Developed by (a name or alias)"),
            year: str | None = Query(None, description="e.g. 2021", max_length=4),
            has: list[str] = Query([], description="Has this relation: TYPE, TYPE:out or "
-                                                 "TYPE:in; repeat for several (all required)"),
+                                                 "TYPE:in; with @YEAR, to an entity introduced "
+                                                 "that year (its own publication date, else its "
+                                                 "introducing paper's), e.g. IMPLEMENTS:out@2023; "
+                                                 "repeat for several (all required)"),
            sort: Literal["support", "recent", "name"] = "support",
            page: int = Query(1, ge=1, le=10_000),
            per_page: int = Query(25, ge=1, le=100),

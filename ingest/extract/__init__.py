@@ -29,7 +29,7 @@ def to_contract_json(extraction: Extraction) -> dict:
         item = {"name": e.name, "type": str(e.label)}
         if e.aliases:
             item["aliases"] = list(e.aliases)
-        for key in ("arxiv_id", "repo"):
+        for key in ("arxiv_id", "repo", "pypi", "hf_id"):
             if e.props.get(key):
                 item[key] = e.props[key]
         entities.append(item)

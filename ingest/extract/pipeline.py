@@ -25,7 +25,7 @@ from kg.keys import normalize_arxiv_id
 from kg.models import Document, Entity, EntityRef, Evidence, Relation
 from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
 from ingest.extract.components.base import state, titleish
-from ingest.extract.components.links import attach_paper_links
+from ingest.extract.components.links import attach_identifiers, attach_paper_links
 from ingest.extract.markup import LinkSpan, clean
 from ingest.extract.lexicon import install_word_flag
 from ingest.extract.tokenizer import make_tokenizer
@@ -40,6 +40,8 @@ MAX_CHARS = 100_000  # longer texts are truncated (a 5 MB document still yields 
 # rest of the chunk each time: quadratic in a run's length (24 k "[" held the API for
 # 40 s). Runs longer than this carry no names; they are cut to it, which bounds the cost.
 MAX_PUNCT_RUN = 64
+# mention props that become entity props: the keys and outside identifiers the text gave
+_ENTITY_PROPS = frozenset({"arxiv_id", "repo", "pypi", "hf_id"})
 _PUNCT_RUN = re.compile(r"[^\w\s]{%d,}" % (MAX_PUNCT_RUN + 1))
 
 
@@ -197,10 +199,11 @@ class Extractor:
             return Extraction(doc.id)
         ms = state(sdoc).mentions
         attach_paper_links(sdoc, ms)
+        attach_identifiers(sdoc, ms)
         resolver = Resolver()
         cids = []
         for m in ms:
-            props = {k: v for k, v in m.props.items() if k in {"arxiv_id", "repo"}}
+            props = {k: v for k, v in m.props.items() if k in _ENTITY_PROPS}
             canonical = m.name if m.source in {"catalog", "link"} else None
             cids.append(resolver.add(m.label, m.name, m.aliases, canonical=canonical, props=props))
         entities: dict[int, Entity] = {}

@@ -16,7 +16,10 @@ Architecture   schema:CreativeWork (mlkg:Architecture)
 
 Properties: ``schema:name``, ``schema:alternateName`` (aliases), ``schema:identifier``
 (the mlkg key), ``mlkg:arxivId``, ``schema:codeRepository`` (repo), ``mlkg:firstSeen``,
-``mlkg:lastSeen``; other stored properties as ``mlkg:<property>``.
+``mlkg:lastSeen``; other stored properties as ``mlkg:<property>``. An outside identifier
+(``pypi``, ``hf_id``) is a ``schema:identifier`` ``schema:PropertyValue`` (``<entity>#pypi``:
+``schema:propertyID`` "pypi" / "hf_id", ``schema:value``, ``schema:url``) and an
+``owl:sameAs`` to its page (``https://pypi.org/project/NAME/``, ``https://huggingface.co/ID``).
 
 Relations are direct triples with ``mlkg:implements``, ``mlkg:builtOn``, ``mlkg:uses``,
 ``mlkg:developedBy``, ``mlkg:introduces``, ``mlkg:authoredBy`` (also ``schema:author``),
@@ -53,9 +56,10 @@ from typing import IO
 from urllib.parse import quote
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import PROV, SDO, XSD
+from rdflib.namespace import OWL, PROV, SDO, XSD
 
 from kg.export import pages
+from kg.identifiers import identifier_url
 
 MLKG = Namespace("https://mlkg.dev/ns#")
 ID = "https://mlkg.dev/id/"
@@ -73,7 +77,8 @@ PREDICATES = {"IMPLEMENTS": MLKG.implements, "BUILT_ON": MLKG.builtOn, "USES": M
               "AUTHORED_BY": MLKG.authoredBy, "TRAINED_ON": MLKG.trainedOn,
               "EVALUATED_ON": MLKG.evaluatedOn}
 EXTRA_PREDICATES = {"AUTHORED_BY": SDO.author}
-PREFIXES = {"mlkg": MLKG, "schema": SDO, "prov": PROV, "xsd": XSD, "wikibase": WIKIBASE}
+PREFIXES = {"mlkg": MLKG, "schema": SDO, "prov": PROV, "xsd": XSD, "wikibase": WIKIBASE,
+            "owl": OWL}
 JSONLD_CONTEXT = {p: str(ns) for p, ns in PREFIXES.items()} | {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
 FORMATS = {"turtle": "turtle", "ttl": "turtle", "jsonld": "json-ld", "json-ld": "json-ld"}
@@ -173,12 +178,27 @@ def node_triples(g: Graph, row: dict) -> None:
             g.add((s, MLKG.arxivId, Literal(value)))
         elif prop == "repo":
             g.add((s, SDO.codeRepository, Literal(value)))
+        elif prop in ("pypi", "hf_id") and identifier_url(prop, value):
+            _outside_identifier(g, s, prop, value)
         elif prop in ("first_seen", "last_seen"):
             g.add((s, MLKG.firstSeen if prop == "first_seen" else MLKG.lastSeen,
                    Literal(value)))
         else:
             for item in (value if isinstance(value, list) else [value]):
                 g.add((s, MLKG[_camel(prop)], _value(item)))
+
+
+def _outside_identifier(g: Graph, s: URIRef, prop: str, value: str) -> None:
+    """schema:identifier as a PropertyValue (an IRI of its own, not a blank node, so pages
+    exported apart merge), and owl:sameAs the page the identifier names."""
+    url = URIRef(identifier_url(prop, value))
+    ident = URIRef(f"{s}#{prop}")
+    g.add((s, SDO.identifier, ident))
+    g.add((ident, RDF.type, SDO.PropertyValue))
+    g.add((ident, SDO.propertyID, Literal(prop)))
+    g.add((ident, SDO.value, Literal(value)))
+    g.add((ident, SDO.url, url))
+    g.add((s, OWL.sameAs, url))
 
 
 def edge_triples(g: Graph, row: dict) -> None:

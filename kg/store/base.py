@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import queries as named_queries
 from kg.errors import QueryError
+from kg.identifiers import search_params
 from kg.keys import clean_identifier, normalize_name, storable_text
 from kg.models import GraphBatch
 from kg.schema import INGEST_RUN_LABEL, Label, RelType
@@ -109,6 +110,7 @@ class GraphStore(abc.ABC):
             if isinstance(value, str):
                 final[f"{key}_key"] = normalize_name(value)
         if "q" in given:
+            final.update(search_params(str(given["q"])))
             final["q_fulltext"] = self.fulltext_query(str(given["q"]))
             if not final["q_fulltext"]:  # only punctuation: no full-text query can match
                 return []

@@ -12,7 +12,7 @@ pytest.importorskip("selenium")
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 VISIBLE_NODES = "return window.mlkgGraph ? window.mlkgGraph.nodes(':visible').map(n => n.data('name')).sort() : null"
 
@@ -94,6 +94,21 @@ def test_browse_page_with_two_facets(server, browser):
     browser.find_element(By.CSS_SELECTOR, ".chip[data-facet='organization']").click()
     wait.until(lambda d: d.execute_script(rows) == ["functorch", "timm", "PyTorch3D"])
     assert foreign_requests(browser, server) == []
+
+
+def test_browse_relation_to_something_introduced_in_a_year(server, browser):
+    browser.get(server + "/#/browse/Library")
+    wait = WebDriverWait(browser, 15)
+    rows = "return [...document.querySelectorAll('#browse-table tr[data-name]')].map(r => r.dataset.name)"
+    wait.until(lambda d: len(d.execute_script(rows)) == 7)
+    Select(browser.find_element(By.ID, "browse-dated-rel")).select_by_value("IMPLEMENTS:out")
+    browser.find_element(By.ID, "browse-dated-year").send_keys("2021")
+    browser.find_element(By.CSS_SELECTOR, "#browse-dated button").click()
+    # the sample's MLP-Mixer paper carries no publication date: nothing was introduced in 2021
+    wait.until(lambda d: "has=IMPLEMENTS%3Aout%402021" in d.current_url)
+    wait.until(lambda d: d.find_element(By.ID, "browse-total").text == "0 found")
+    chip = browser.find_element(By.CSS_SELECTOR, ".chip[data-facet='has']").text
+    assert "IMPLEMENTS:out, to one introduced in 2021" in chip
 
 
 def test_query_panel_runs_implementations(server, browser):

@@ -1,9 +1,15 @@
 """Link-target typing: a Markdown/HTML link's target tells what its text names.
 
 ``arxiv.org/abs/ID`` and ``huggingface.co/papers/ID`` → Paper (prop arxiv_id);
-``github.com/OWNER/REPO`` → Library (prop repo); a model page
-(``…/model_doc/…``, ``huggingface.co/ORG/MODEL``) → Architecture. Link text that
-is only a label ("Paper", "Code", "here") is not a name and yields nothing.
+``github.com/OWNER/REPO`` → Library (prop repo); ``pypi.org/project/NAME`` → Library
+(prop pypi); a model page (``…/model_doc/…``, ``huggingface.co/ORG/MODEL``) →
+Architecture (prop hf_id for the latter). Link text that is only a label ("Paper",
+"Code", "here") is not a name and yields nothing.
+
+``attach_identifiers`` runs on the final mentions: a name linked to
+``huggingface.co/ORG`` that the pipeline typed Organization gets hf_id ORG (the link
+alone does not type it: most such pages are people's), and a Library named like a
+package in "pip install NAME" gets pypi NAME (see ``kg/identifiers.py``).
 """
 from __future__ import annotations
 
@@ -11,7 +17,8 @@ import re
 
 from spacy.language import Language
 
-from kg.keys import normalize_arxiv_id
+from kg.identifiers import hf_from_url, pypi_from_url, pypi_name
+from kg.keys import normalize_arxiv_id, normalize_name
 from ingest.extract.components.base import Mention, meta, mentions, text_of
 
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?/?$", re.I)
@@ -22,6 +29,9 @@ _MODEL_DOC = re.compile(r"/model_doc/|huggingface\.co/(?!docs|papers|blog|spaces
 # a pull request, issue, commit or discussion of a repository is not the repository
 _GITHUB_ACTIVITY = re.compile(r"github\.com/[^/\s]+/[^/\s]+/(?:pull|pulls|issues|commit|commits|compare|discussions|actions|releases|wiki|graphs|security)\b", re.I)
 _HF_DATASET = re.compile(r"huggingface\.co/datasets/", re.I)
+# link text that names the package index or the act of installing, not the library
+_PYPI_LABEL = re.compile(r"^(?:on |the |our |a )?(?:pypi|pip|pip install|python|package|python package|pypi package|"
+                         r"pip package|install|installation|release|latest release|wheel)s?$", re.I)
 _LABEL_TEXT = re.compile(r"^\[?(?:paper|papers|code|pdf|arxiv|github|repo|repository|here|link|this|blog|post|video|slides|demo|website|project page|docs|documentation|tweet|thread|source|dataset|model|models|model zoo|example|examples|technical report|tech report|paper link|this https url|\d+)\]?$", re.I)
 
 
@@ -49,10 +59,17 @@ def classify_link(url: str, text: str) -> tuple[str, dict] | None:
                 or text.lower().startswith("the "):
             return None
         return "Library", {"repo": f"{owner}/{repo}"}
+    pypi = pypi_from_url(url)
+    if pypi:
+        bare = text.strip("`'\"“”")
+        if _PYPI_LABEL.match(bare) or len(bare.split()) > 4 or not re.search(r"[A-Za-z]", bare):
+            return None
+        return "Library", {"pypi": pypi}
     if _HF_DATASET.search(url):
         return "Dataset", {}
     if _MODEL_DOC.search(url) and len(text.split()) <= 5:
-        return "Architecture", {}
+        hf_id = hf_from_url(url)
+        return "Architecture", ({"hf_id": hf_id} if hf_id and "/" in hf_id else {})
     return None
 
 
@@ -77,6 +94,8 @@ def mlkg_links(doc):
             name = name.split(": ", 1)[0]
         if label == "Paper":
             name = name.rstrip(".")
+        if props.get("pypi"):
+            name = _pypi_link_name(name.strip("`"), props["pypi"])
         found.append(Mention(span.start, span.end, label, "link", name=name, props=dict(props),
                              confidence=0.9))
     return doc
@@ -105,3 +124,85 @@ def attach_paper_links(doc, ms) -> None:
                 if arxiv_id:
                     m.props["arxiv_id"] = arxiv_id
                 break
+
+
+def _pypi_link_name(text: str, project: str) -> str:
+    """"Triton 2.0.0.post1 release" linked to the project triton names Triton."""
+    words = text.split()
+    if len(words) > 1 and pypi_name(words[0]) == project:
+        return words[0]
+    return text
+
+
+# "pip install [-U] [--pre] name[extra]==1.0 other": the names after the options
+_PIP_INSTALL = re.compile(r"(?<![\w-])pip3?\s+install\s+([^\n]{1,300})", re.I)
+_PIP_ARG_OPTIONS = {"-r", "--requirement", "-e", "--editable", "-c", "--constraint", "-i",
+                    "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target"}
+_PIP_STOP = {"and", "or", "to", "then", "with", "for", "in", "on", "the", "a", "an", "from", "if",
+             "via", "&&", "||", "|", ";", "#", "or,"}
+
+
+def pip_install_names(text: str) -> set[str]:
+    """Normalized project names that "pip install …" commands in ``text`` install."""
+    found: set[str] = set()
+    for m in _PIP_INSTALL.finditer(text):
+        skip_next = False
+        for raw in m.group(1).split()[:8]:
+            if skip_next:
+                skip_next = False
+                continue
+            if raw.lower() in _PIP_STOP:
+                break
+            if raw.startswith("-"):
+                skip_next = raw in _PIP_ARG_OPTIONS
+                continue
+            token = raw.strip("'\"`")
+            end = re.search(r"[.,;:)!?]+$", token)
+            token = token[:end.start()] if end else token
+            token = re.split(r"\[|===|==|>=|<=|~=|!=|<|>|@", token, maxsplit=1)[0]
+            name = pypi_name(token)
+            if name and "/" not in raw and ":" not in token:
+                found.add(name)
+            if end or raw.endswith(("'", '"', "`")) and raw.count(raw[-1]) == 1:
+                break       # the sentence or the quoted command ends here
+    return found
+
+
+def _char_span(doc, m) -> tuple[int, int]:
+    return doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1].text)
+
+
+def attach_identifiers(doc, ms) -> None:
+    """Identifiers the text gives for the final mentions (after the scorer): a linked
+    name's hf_id / pypi where the mention that won came from elsewhere (the catalog), an
+    Organization's hf_id from its huggingface.co/ORG link, and a Library's pypi from
+    "pip install NAME" when NAME is the library's name. Never replaces a value."""
+    links = []
+    for link in meta(doc).get("links", ()):
+        if "huggingface.co" in link.url.lower() or "hf.co/" in link.url.lower():
+            hf_id = hf_from_url(link.url)
+            if hf_id:
+                links.append((link, "Organization" if "/" not in hf_id else "Architecture",
+                              "hf_id", hf_id))
+        elif "pypi" in link.url.lower():
+            pypi = pypi_from_url(link.url)
+            if pypi:
+                links.append((link, "Library", "pypi", pypi))
+    text = text_of(doc)
+    installed = pip_install_names(text) if "install" in text else set()
+    if not links and not installed:
+        return
+    for m in ms:
+        if m.end <= m.start or m.label not in {"Organization", "Architecture", "Library"}:
+            continue
+        start, end = _char_span(doc, m)
+        surface = text[start:end]
+        for link, lab, prop, value in links:
+            if lab == m.label and not m.props.get(prop) and link.start <= start and end <= link.end \
+                    and normalize_name(surface) == normalize_name(link.text.strip("`'\"“”")):
+                m.props[prop] = value
+        if m.label == "Library" and installed and not m.props.get("pypi"):
+            for name in (surface, m.name):
+                if pypi_name(name) in installed:
+                    m.props["pypi"] = pypi_name(name)
+                    break

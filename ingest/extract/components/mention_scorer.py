@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy
 from spacy.language import Language
 
+from kg.identifiers import pypi_name
 from kg.keys import normalize_name
 from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of, state
@@ -234,7 +235,7 @@ def protected(doc, ms: list[Mention], keys: list[str] = (), precise: frozenset =
     it is a paper (and the system an arXiv title names when it is only a name:
     "LongLLaMA"), a paper whose authors the text lists ("… released with the
     paper [Title](…) by A, B and C") and a repository the text names as the code's
-    home ("released in the repository [org/repo](…)"). A dropped paper takes every author edge with it,
+    home ("released in the repository [org/repo](…)") or a name linked to its own PyPI page. A dropped paper takes every author edge with it,
     and these shapes are rare in the training corpus."""
     kind = meta(doc).get("kind", "newsletter")
     title_said = kind == "arxiv" or meta(doc).get("title_cue") == "is-a-paper"   # "X is a new paper …"
@@ -244,6 +245,9 @@ def protected(doc, ms: list[Mention], keys: list[str] = (), precise: frozenset =
     out |= {h.head for h in state(doc).relations
             if h.type == "AUTHORED_BY" and h.head < len(ms) and ms[h.head].label == "Paper"}
     out |= {h.head for h in state(doc).relations if h.cue == "repository"}   # "released in the repository R"
+    # a name linked to its own PyPI page ("[`accelerate`](https://pypi.org/project/accelerate/)")
+    out |= {i for i, m in enumerate(ms) if m.source == "link" and m.props.get("pypi")
+            and pypi_name(m.name) == m.props["pypi"]}
     out |= {i for i, k in enumerate(keys) if k and k in precise}
     return out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kg.identifiers import IDENTIFIER_PROPS
 from kg.schema import ENTITY_LABEL, Label, RelType, SOURCE_LABEL
 from kg.store.writes import ALIAS_LABEL
 
@@ -46,7 +47,9 @@ def fulltext_query(text: str) -> str:
 
 # (label, property) pairs that need an exact-match index.
 RANGE_INDEXES = ([(str(lab), "key") for lab in Label]
-                 + [(ENTITY_LABEL, "key"), (ALIAS_LABEL, "norm"), (SOURCE_LABEL, "id")])
+                 + [(ENTITY_LABEL, "key"), (ALIAS_LABEL, "norm"), (SOURCE_LABEL, "id")]
+                 # search finds a node by an outside identifier (kg/identifiers.py)
+                 + [(ENTITY_LABEL, prop) for prop in IDENTIFIER_PROPS])
 UNIQUE = [(str(lab), "key") for lab in Label] + [(ALIAS_LABEL, "norm"), (SOURCE_LABEL, "id")]
 FULLTEXT = (ENTITY_LABEL, ("name", "aliases_text"))
 

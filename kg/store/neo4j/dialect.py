@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from kg.identifiers import IDENTIFIER_PROPS
 from kg.schema import ENTITY_LABEL, Label, RelType, SOURCE_LABEL
 from kg.store.writes import ALIAS_LABEL
 
@@ -52,6 +53,9 @@ def schema_statements() -> list[str]:
         f"CREATE CONSTRAINT mlkg_source_id IF NOT EXISTS "
         f"FOR (n:{SOURCE_LABEL}) REQUIRE n.id IS UNIQUE",
         f"CREATE INDEX mlkg_entity_key IF NOT EXISTS FOR (n:{ENTITY_LABEL}) ON (n.key)",
+        # search finds a node by an outside identifier (kg/identifiers.py)
+        *(f"CREATE INDEX mlkg_entity_{prop} IF NOT EXISTS FOR (n:{ENTITY_LABEL}) ON (n.{prop})"
+          for prop in IDENTIFIER_PROPS),
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
         f"FOR (n:{ENTITY_LABEL}) ON EACH [n.name, n.aliases_text]",
     ]
