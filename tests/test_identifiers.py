@@ -37,6 +37,8 @@ from kg.models import Document
      ("Architecture", {"hf_id": "vantalabs/corvex-7b"})),
     ("https://huggingface.co/vantalabs/Corvex-7B/", "Corvex 7B",
      ("Architecture", {"hf_id": "vantalabs/Corvex-7B"})),
+    # a family's name linked to someone's fine-tune of it: the link types it, the id is not its
+    ("https://huggingface.co/reefer/Corvex-2-Chinese-13b-chat", "Corvex-2", ("Architecture", {})),
     # the site's own pages are no owner: still typed as before, without an id
     ("https://huggingface.co/tasks/summarization", "Summarization", ("Architecture", {})),
     ("https://huggingface.co/datasets/vantalabs/reefqa", "ReefQA", ("Dataset", {})),

@@ -69,7 +69,7 @@ def classify_link(url: str, text: str) -> tuple[str, dict] | None:
         return "Dataset", {}
     if _MODEL_DOC.search(url) and len(text.split()) <= 5:
         hf_id = hf_from_url(url)
-        return "Architecture", ({"hf_id": hf_id} if hf_id and "/" in hf_id else {})
+        return "Architecture", ({"hf_id": hf_id} if hf_id and "/" in hf_id and names_the_model(text, hf_id) else {})
     return None
 
 
@@ -168,6 +168,14 @@ def pip_install_names(text: str) -> set[str]:
     return found
 
 
+def names_the_model(text: str, hf_id: str) -> bool:
+    """Whether a link's text names the model page it points to ("Llama-2-7b-hf" →
+    meta-llama/Llama-2-7b-hf), not a family or a base whose fine-tune it links
+    ("LLaMA-2" → someone's Llama-2-Chinese-13b-chat): only then is the id the node's."""
+    key = normalize_name(text.strip("`'\"“”"))
+    return bool(key) and key in {normalize_name(hf_id), normalize_name(hf_id.split("/", 1)[1])}
+
+
 def _char_span(doc, m) -> tuple[int, int]:
     return doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1].text)
 
@@ -181,7 +189,7 @@ def attach_identifiers(doc, ms) -> None:
     for link in meta(doc).get("links", ()):
         if "huggingface.co" in link.url.lower() or "hf.co/" in link.url.lower():
             hf_id = hf_from_url(link.url)
-            if hf_id:
+            if hf_id and ("/" not in hf_id or names_the_model(link.text, hf_id)):
                 links.append((link, "Organization" if "/" not in hf_id else "Architecture",
                               "hf_id", hf_id))
         elif "pypi" in link.url.lower():
