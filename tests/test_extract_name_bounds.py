@@ -102,3 +102,22 @@ def test_a_bare_number_after_a_known_model_is_not_a_version(extractor):
 def test_a_library_name_that_is_an_english_word_inside_a_title_is_the_word(extractor, title):
     ents = _entities(extractor, "We study retrieval in long contexts.", kind="arxiv", title=title)
     assert not {n for n, label in ents if label in {"Library", "Dataset"}}, ents
+
+
+@pytest.mark.parametrize("name, label, ok", [
+    ("Quillnet", "Architecture", True), ("Zorblax (ZBX)", "Architecture", True),
+    ("Q)$", "Architecture", False), ("NDCG@5", "Architecture", False), ("quill>=2.1", "Library", False),
+    ("Zorblax (ZBX", "Architecture", False), ("42", "Dataset", False),
+    ("$\\infty$-former: Infinite Memory Transformer", "Paper", True),
+])
+def test_well_formed_names(name, label, ok):
+    from ingest.extract.components.name_shapes import well_formed
+    assert well_formed(name, label) is ok
+
+
+def test_formulas_metrics_and_tasks_are_not_nodes(extractor):
+    ents = _entities(extractor, "We report NDCG@5 for Quillnet (Q)$ on Brindle. Quillnet is a Text-to-SQL "
+                                "model, and T2V generation is next.")
+    names = {n for n, _ in ents}
+    assert names & {"NDCG@5", "Q)$", "Text-to-SQL", "T2V"} == set(), names
+    assert "Quillnet" in names

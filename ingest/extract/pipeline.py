@@ -26,6 +26,7 @@ from kg.models import Document, Entity, EntityRef, Evidence, Relation
 from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
 from ingest.extract.components.base import state, titleish
 from ingest.extract.components.links import attach_identifiers, attach_paper_links
+from ingest.extract.components.name_shapes import well_formed
 from ingest.extract.markup import LinkSpan, clean
 from ingest.extract.lexicon import install_word_flag
 from ingest.extract.tokenizer import make_tokenizer
@@ -203,11 +204,14 @@ class Extractor:
         resolver = Resolver()
         cids = []
         for m in ms:
+            if not well_formed(m.name, m.label):
+                cids.append(None)       # a formula or a fragment: no node, and no fact on it
+                continue
             props = {k: v for k, v in m.props.items() if k in _ENTITY_PROPS}
             canonical = m.name if m.source in {"catalog", "link"} else None
             cids.append(resolver.add(m.label, m.name, m.aliases, canonical=canonical, props=props))
         entities: dict[int, Entity] = {}
-        for cid in dict.fromkeys(cids):
+        for cid in dict.fromkeys(c for c in cids if c is not None):
             c = resolver.clusters[cid]
             try:
                 entities[cid] = Entity(c.label, resolver.name_of(cid), resolver.aliases_of(cid), dict(c.props))

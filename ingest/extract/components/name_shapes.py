@@ -86,3 +86,19 @@ _LIBRARY_END = re.compile(r"(?:Flow|Kit|Hub|Lib|[Jj]ax|JAX|Torch|\.js|\.cpp|\.py
 _BULLETS = {"*", "-", "•", "–", "1.", "+"}
 _TRAIL_DIGITS = re.compile(r"[-_ ]?\d+$")
 _BIB_PART = re.compile(r"^[A-Z][\w'’-]+(?: [\w'’-]+){0,2}$")
+
+
+_NOT_IN_NAMES = re.compile(r"[$@\\^{}<>|=]")
+
+
+def well_formed(name: str, label: str) -> bool:
+    """Whether a final name can be an artifact's: letters, balanced brackets, and none of
+    the characters of formulas, metrics@k, markup or pins ("Q)$", "NDCG@5", "torch>=2").
+    Paper titles keep their LaTeX ("$\\infty$-former")."""
+    if not any(ch.isalpha() for ch in name):
+        return False
+    if label == "Paper":
+        return True
+    if _NOT_IN_NAMES.search(name):
+        return False
+    return name.count("(") == name.count(")") and name.count("[") == name.count("]")
