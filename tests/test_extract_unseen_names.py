@@ -105,12 +105,22 @@ def test_relations_between_unseen_names_come_from_context(extractor):
 @pytest.mark.parametrize("kind, text, person", [
     ("docs", "- **[QuillConv](https://example.org/quillconv.html)** from Ardwick *et al.*: "
              "[Sparse Message Passing for Lattices](https://arxiv.org/abs/2101.00001) (ICML 2021)", "Ardwick"),
-    ("arxiv", "We follow the scaling recipe of Tamsin Okonkwo et al. (2020) and train a 7B model.", "Tamsin Okonkwo"),
-    ("newsletter", "As shown by Brevard et al., pruning the attention heads costs little accuracy.", "Brevard"),
+    ("newsletter", "The encoder follows [Folding Attention for Long Contexts](https://arxiv.org/abs/2301.00002) "
+                   "(Tamsin Okonkwo et al., 2023).", "Tamsin Okonkwo"),
 ])
 def test_the_name_before_et_al_is_a_person(extractor, kind, text, person):
     out, _ = _found(extractor, kind, text)
     assert (person, "Person") in {(e.name, str(e.label)) for e in out.entities}
+
+
+@pytest.mark.parametrize("kind, text, person", [
+    ("arxiv", "We follow the scaling recipe of Tamsin Okonkwo et al. (2020) and train a 7B model.", "Tamsin Okonkwo"),
+    ("newsletter", "As shown by Brevard et al., pruning the attention heads costs little accuracy.", "Brevard"),
+])
+def test_a_name_before_et_al_without_a_paper_is_no_node(extractor, kind, text, person):
+    """docs/ANNOTATION.md: a citation without a paper title is not annotated (stop 20)."""
+    out, _ = _found(extractor, kind, text)
+    assert person not in {e.name for e in out.entities}
 
 
 @pytest.mark.parametrize("kind, text, paper, person", [
