@@ -211,8 +211,7 @@ class Extractor:
             canonical = m.name if m.source in {"catalog", "link"} else None
             cids.append(resolver.add(m.label, m.name, m.aliases, canonical=canonical, props=props))
         entities: dict[int, Entity] = {}
-        uncited = _uncited_et_al(ms, cids, state(sdoc).relations)
-        for cid in dict.fromkeys(c for c in cids if c is not None and c not in uncited):
+        for cid in dict.fromkeys(c for c in cids if c is not None):
             c = resolver.clusters[cid]
             try:
                 entities[cid] = Entity(c.label, resolver.name_of(cid), resolver.aliases_of(cid), dict(c.props))
@@ -275,16 +274,6 @@ class Extractor:
 
 
 _WORKER: Extractor | None = None
-
-
-def _uncited_et_al(ms, cids, hits) -> set[int]:
-    """Persons known only as "X et al." that authored no paper the document names: the
-    annotation guideline leaves a citation without a title unannotated ("ViT
-    (Dosovitskiy et al., 2020)"), and the graph has nothing to say about them."""
-    et_al = {c for m, c in zip(ms, cids) if c is not None and m.props.get("cue") == "et-al"}
-    et_al -= {c for m, c in zip(ms, cids) if c in et_al and m.props.get("cue") != "et-al"}
-    authors = {cids[h.tail] for h in hits if h.type == "AUTHORED_BY"}
-    return et_al - authors
 
 
 def _init_worker(options: dict):

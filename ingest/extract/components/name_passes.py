@@ -79,7 +79,9 @@ class StructuralNames:
         if len(dashes) != 1 or dashes[0] == span.start or dashes[0] + 1 >= span.end:
             return False
         d = dashes[0]
-        right = doc[d + 1:span.end].text
+        # "Transframer - Pytorch (wip)": a parenthesis after the library is a note on the repository
+        r_end = next((k for k in range(d + 2, span.end) if doc[k].text == "("), span.end)
+        right = doc[d + 1:r_end].text
         if "Library" not in {e.label for e in self.catalog.lookup(right)}:
             return False
         s, e = span.start, d
@@ -92,7 +94,7 @@ class StructuralNames:
             return False
         info["title_short"] = (s, e)
         info["title_short_label"] = self.cue(doc, s, e, "newsletter")[0]
-        info["title_library"] = (d + 1, span.end)
+        info["title_library"] = (d + 1, r_end)
         return True
 
     def _from_lists(self, doc, found, taken):

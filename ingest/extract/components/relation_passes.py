@@ -69,6 +69,25 @@ class DocumentRelations:
         if h is not None and t is not None and ms[h].label == "Library":
             add("IMPLEMENTS", h, t, info.get("title", ""), 0.8, "implements:title-dash-library")
 
+    def _implementation_in(self, doc, sent, slots, ms, add):
+        """"Implementation of Transframer, Deepmind's U-net + Transformer architecture …,
+        in Pytorch.": the library the sentence ends on implements the name it opens with,
+        whatever the apposition between them names."""
+        live = [s for s in slots if not ms[s[2]].props.get("inner_of")]
+        if len(live) < 2:
+            return
+        first, last = live[0], live[-1]
+        if ms[first[2]].label not in {"Architecture", "Paper"} or ms[last[2]].label != "Library":
+            return
+        text = text_of(doc)
+        start = doc[first[0]].idx
+        end = doc[last[1] - 1].idx + len(doc[last[1] - 1].text)
+        lib_start = doc[last[0]].idx
+        if self.dc["implementation_open"].match(text[sent.start_char:start]) \
+                and self.dc["implementation_in"].search(text[max(start, lib_start - 12):lib_start]) \
+                and self.dc["implementation_end"].match(text[end:sent.end_char]):
+            add("IMPLEMENTS", last[2], first[2], sent.text, 0.8, "implements:implementation-of-in")
+
     def _virtual(self, ms, name, label, paper):
         ms.append(Mention(paper.start, paper.start, label, "title", name=name, confidence=0.6))
         return len(ms) - 1

@@ -213,6 +213,7 @@ class RelationFinder(DocumentRelations):
         main = self._main(doc, ms, kind, info, subject)
         for sent, slots in slots_by_sent:
             self._sentence_rules(doc, sent, slots, ms, main, add)
+            self._implementation_in(doc, sent, slots, ms, add)
         self._titles(doc, ms, add)
         self._title_library(doc, ms, info, add)
         self._docs_lines(doc, ms, subject, add)
