@@ -195,3 +195,26 @@ def test_without_pyarrow_only_a_stage_is_refused(monkeypatch, tmp_path):
                                       "--store", str(tmp_path / "s")])
     assert plain.exit_code == 0, plain.output
     assert "loaded 1" in plain.output
+
+
+def test_a_killed_staging_run_has_staged_all_it_loaded_and_the_stage_converges(
+        graph_store, store_spec, tmp_path):
+    from kill_support import run_and_kill
+    stage = tmp_path / "stage"
+    cmd = [sys.executable, "-m", "kg.cli", "ingest", "--input", str(CORPUS), "--batch-docs",
+           "5", "--stage", str(stage), "--store", store_spec]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run_and_kill(cmd, graph_store, lambda loading, done: done >= 50 and loading > 0,
+                 cwd=ROOT, env=env)
+    in_store = {r["id"] for r in graph_store.read("MATCH (s:Source) RETURN s.id AS id")}
+    staged = {r["doc_id"] for r in _staged(stage)}
+    assert len(in_store) > 50 and in_store <= staged   # staged before it was loaded
+    rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    recovered, counts = _dump(graph_store), graph_store.counts()
+    runs = sorted(json.loads(p.read_text())["complete"] for p in stage.glob("*/_run.json"))
+    assert runs == [False, True]
+    graph_store.clear()
+    _load_stage(graph_store, stage)        # the killed run's files, then the re-run's
+    assert graph_store.counts() == counts
+    assert _dump(graph_store) == recovered
