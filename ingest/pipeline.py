@@ -15,7 +15,9 @@ Guarantees (tested in tests/test_ingest_*.py):
   have loaded them meanwhile);
 - a chunk is read and extracted whole before any of it is written (its quarantine
   entries included), so ``before_write`` can still stop it with nothing written;
-- curated: every active curation (kg.curation) is applied again after each chunk.
+- curated: every active curation (kg.curation) is applied again after each chunk;
+- staged (``stage``, ingest/stage.py): a chunk's extractions are written as Parquet
+  before any of it is loaded, so a stage holds whatever its run loaded.
 """
 from __future__ import annotations
 
