@@ -15,7 +15,9 @@ Guarantees (tested in tests/test_ingest_*.py):
   have loaded them meanwhile);
 - a chunk is read and extracted whole before any of it is written (its quarantine
   entries included), so ``before_write`` can still stop it with nothing written;
-- curated: every active curation (kg.curation) is applied again after each chunk.
+- curated: every active curation (kg.curation) is applied again after each chunk;
+- staged (``stage``, ingest/stage.py): a chunk's extractions are written as Parquet
+  before any of it is loaded, so a stage holds whatever its run loaded.
 """
 from __future__ import annotations
 
@@ -65,7 +67,8 @@ class Ingestor:
 
     def __init__(self, store: GraphStore, extractor=None, *, workers: int = 1,
                  batch_docs: int = 200, on_progress: Progress | None = None,
-                 before_write: Callable[[], None] | None = None, executor=None):
+                 before_write: Callable[[], None] | None = None, executor=None,
+                 stage=None):
         """``before_write``: called once a chunk is read and extracted, before anything
         of it is written (quarantine entries included); it may raise to stop the run
         with nothing of that chunk written (the API's per-request time budget)."""
@@ -78,6 +81,8 @@ class Ingestor:
         # ``extract_chunks(chunks, wanted)`` yields ``(chunk, extractions)`` (e.g.
         # ingest.ray_executor.RayExecutor): what it brings is loaded exactly as here
         self.executor = executor
+        # an ingest.stage.StageWriter: each chunk's extractions are staged before it loads
+        self.stage = stage
         self.batch_docs = batch_docs
         self.on_progress = on_progress
         self.report = IngestReport()
@@ -95,7 +100,11 @@ class Ingestor:
 
     # -- entry points ------------------------------------------------------------------
     def ingest_documents(self, docs: Iterable[Document]) -> IngestReport:
-        chunks = _chunks(docs, self.batch_docs)
+        return self.ingest_chunks(_chunks(docs, self.batch_docs))
+
+    def ingest_chunks(self, chunks: Iterable[list[Document]]) -> IngestReport:
+        """Documents already cut into chunks (``kg load-stage``: a staged run's chunks
+        as they were loaded, since a chunk is resolved as one batch)."""
         staged = (((chunk, None) for chunk in chunks) if self.executor is None
                   else self.executor.extract_chunks(chunks, self.wanted))
         for chunk, extracted in staged:
@@ -197,7 +206,10 @@ class Ingestor:
         todo = self._to_load(docs)
         pairs = []
         if todo:
-            for doc, extraction in zip(todo, self._extract(todo, ahead)):
+            extractions = self._extract(todo, ahead)
+            if self.stage is not None:
+                self.stage.write(todo, extractions)
+            for doc, extraction in zip(todo, extractions):
                 if extraction.error:
                     self.quarantine(doc.id, origin=doc.origin or doc.url or doc.id,
                                     reason=extraction.error, stage="extract",

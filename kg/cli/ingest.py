@@ -94,12 +94,16 @@ def _summary(report) -> None:
                    "'ray=ray://HOST:10001' or 'ray=auto' joins an existing cluster.")
 @click.option("--concurrency", type=click.IntRange(1), default=2, show_default=True,
               help="With --executor ray: extraction actors (one spaCy pipeline each).")
+@click.option("--stage", "stage_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Also write every extraction the run loads as Parquet with its "
+                   "provenance under DIR/<run id>/ (needs pyarrow, in mlkg[ray]); "
+                   "`kg load-stage DIR` loads them into another store.")
 @allow_private_option
 @store_option
 @handle_errors
 def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[str, ...],
            arxiv_query: str | None, max_results: int, workers: int, batch_docs: int,
-           executor_spec: str, concurrency: int, allow_private: bool,
+           executor_spec: str, concurrency: int, stage_dir: str | None, allow_private: bool,
            store_spec: str | None) -> None:
     """Ingest newsletters, feeds, mail, arXiv files or folders (paths or URLs), or
     papers from the arXiv API."""
@@ -114,15 +118,19 @@ def ingest(sources: tuple[str, ...], inputs: tuple[str, ...], arxiv_ids: tuple[s
         raise click.BadParameter(f"no such file or directory: {', '.join(missing)}",
                                  param_hint="PATH")
     executor = _executor(executor_spec, concurrency)
+    if stage_dir:
+        from ingest.stage import import_pyarrow
+        import_pyarrow()  # a missing extra is a usage error before the store is opened
     progress, update = _progress_printer(
         known_total(paths, remote=bool(urls or arxiv_ids or arxiv_query)))
     params = {"paths": paths, "urls": urls, "arxiv_ids": list(arxiv_ids),
-              "arxiv_search": arxiv_query}
+              "arxiv_search": arxiv_query} | ({"stage": stage_dir} if stage_dir else {})
     with executor or contextlib.nullcontext(), \
             open_store_from_cli(store_spec, create=True) as store, progress, \
-            recorded_run(store, "ingest", params) as run:
+            recorded_run(store, "ingest", params) as run, \
+            _stage_writer(stage_dir, run.run_id, executor_spec) as stage:
         ingestor = Ingestor(store, workers=workers, batch_docs=batch_docs, on_progress=update,
-                            executor=executor)
+                            executor=executor, stage=stage)
         run.report = ingestor.report
         ingestor.ingest_paths(paths)
         if urls or arxiv_ids or arxiv_query:
@@ -151,6 +159,46 @@ def _executor(spec: str, concurrency: int):
     from ingest.ray_executor import RayExecutor, import_ray
     import_ray()  # a missing extra is a usage error before the store is opened
     return RayExecutor(address, concurrency=concurrency)
+
+
+def _stage_writer(stage_dir: str | None, run_id: str, executor_spec: str):
+    if not stage_dir:
+        return contextlib.nullcontext()
+    from ingest.stage import StageWriter
+    return StageWriter(stage_dir, run_id, executor=executor_spec)
+
+
+@click.command("load-stage")
+@click.argument("stage_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False))
+@click.option("--run", "run_ids", multiple=True, metavar="RUN_ID",
+              help="Only this staged run (its id, as `kg runs` lists it); repeatable. "
+                   "Default: every run under DIR, in the order they started.")
+@store_option
+@handle_errors
+def load_stage(stage_dir: str, run_ids: tuple[str, ...], store_spec: str | None) -> None:
+    """Load extractions staged by `kg ingest --stage DIR` (e.g. extracted on a Ray
+    cluster) without extracting again: resolved and loaded as `kg ingest` does, with
+    the same provenance; loading a stage again changes nothing. Needs pyarrow."""
+    from ingest.pipeline import Ingestor
+    from ingest.runs import recorded_run
+    from ingest.stage import StageReader, stage_runs
+    runs = stage_runs(stage_dir, run_ids)  # checked whole before the store is opened
+    for info in runs:
+        if not info.get("complete"):
+            click.echo(f"run {info['run_id']} did not finish (killed?): loading its "
+                       f"{len(info['parts'])} whole file(s)", err=True)
+    progress, update = _progress_printer(sum(info["rows"] for info in runs))
+    params = {"stage": stage_dir, "runs": [info["run_id"] for info in runs]}
+    with open_store_from_cli(store_spec, create=True) as store, progress, \
+            recorded_run(store, "load-stage", params) as run:
+        reader = StageReader(part for info in runs for part in info["parts"])
+        ingestor = Ingestor(store, on_progress=update, executor=reader)
+        run.report = ingestor.report
+        ingestor.ingest_chunks(reader.chunks())
+    _summary(ingestor.report)
+    if ingestor.report.errors:
+        raise Partial(f"{ingestor.report.errors} document(s) quarantined "
+                      "(kg quarantine list shows why)")
 
 
 @click.group()
@@ -263,4 +311,4 @@ def runs(limit: int, store_spec: str | None, fmt: str) -> None:
         echo_rows(store.runs(limit), fmt)
 
 
-COMMANDS = [ingest, quarantine, weekly, changes, runs]
+COMMANDS = [ingest, load_stage, quarantine, weekly, changes, runs]
