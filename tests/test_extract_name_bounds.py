@@ -121,3 +121,11 @@ def test_formulas_metrics_and_tasks_are_not_nodes(extractor):
     names = {n for n, _ in ents}
     assert names & {"NDCG@5", "Q)$", "Text-to-SQL", "T2V"} == set(), names
     assert "Quillnet" in names
+
+
+def test_a_model_linked_by_its_hub_id_is_named_by_the_model(extractor):
+    out = extractor.extract(Document(id="t", kind="docs", text=(
+        "Try [reefer/Corvex1-HD](https://huggingface.co/reefer/Corvex1-HD) with the pipeline.")))
+    models = {e.name: e for e in out.entities if str(e.label) == "Architecture"}
+    assert "reefer/Corvex1-HD" not in models
+    assert models["Corvex1-HD"].props.get("hf_id") == "reefer/Corvex1-HD"

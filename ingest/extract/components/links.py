@@ -35,6 +35,9 @@ _PYPI_LABEL = re.compile(r"^(?:on |the |our |a )?(?:pypi|pip|pip install|python|
 _LABEL_TEXT = re.compile(r"^\[?(?:paper|papers|code|pdf|arxiv|github|repo|repository|here|link|this|blog|post|video|slides|demo|website|project page|docs|documentation|tweet|thread|source|dataset|model|models|model zoo|example|examples|technical report|tech report|paper link|this https url|\d+)\]?$", re.I)
 
 
+_OWNER_SLASH_NAME = re.compile(r"[\w.-]+/[\w.-]+")
+
+
 def classify_link(url: str, text: str) -> tuple[str, dict] | None:
     """(label, props) for a link whose text names something, else None."""
     text = text.strip()
@@ -94,6 +97,10 @@ def mlkg_links(doc):
             name = name.split(": ", 1)[0]
         if label == "Paper":
             name = name.rstrip(".")
+        if label == "Architecture" and _OWNER_SLASH_NAME.fullmatch(name):
+            # "[lodestones/Chroma1-HD](https://huggingface.co/…)": the model is the part after
+            # the owner (the whole id stays in hf_id)
+            name = name.split("/", 1)[1]
         if props.get("pypi"):
             name = _pypi_link_name(name.strip("`"), props["pypi"])
         found.append(Mention(span.start, span.end, label, "link", name=name, props=dict(props),
