@@ -5,6 +5,7 @@ Against the real FalkorDB server."""
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 from kg.models import Entity, GraphBatch, SourceDoc
 from kg.schema import Label
@@ -97,5 +98,95 @@ def test_a_writer_keeps_the_tail_bounded_while_the_store_stays_open(tmp_path, mo
         # rewritten while the store is open (otherwise the snapshot stays the schema's
         # ~1.4 KB until the last process leaves)
         assert _base_bytes(data) > 100_000
+    finally:
+        store.close()
+
+
+def test_the_server_builds_its_indexes_in_the_background_after_loading(tmp_path):
+    """FalkorDB keeps no index in its snapshot; with DELAY_INDEXING the server
+    answers once the graph is decoded and builds them afterwards (issue 8: two
+    thirds of opening a large store was that build)."""
+    data = tmp_path / "graph"
+    store = EmbeddedStore(data)
+    store.upsert(_batch(0, 50))
+    store.server.compact()
+    store.close()
+    store = EmbeddedStore(data)
+    try:
+        setting = store._db.connection.execute_command("GRAPH.CONFIG", "GET", "DELAY_INDEXING")
+        assert setting[1] in (1, b"1", "1", True, b"yes", "yes")
+        assert store.run_query("search", {"q": "Library 42"})[0]["name"] == "Library 42"
+    finally:
+        store.close()
+    assert "Indexes are constructed in the background" in (data / "falkordb.log").read_text()
+
+
+def _indexes_building_for(store, label: str, polls: int) -> list[str]:
+    """Make ``store`` see ``label``'s index as still being built for its next
+    ``polls`` looks at ``db.indexes()``; returns the log of what each look saw."""
+    seen: list[str] = []
+    real = store._call
+
+    def call(method, query, *args, **kwargs):
+        result = real(method, query, *args, **kwargs)
+        if "db.indexes()" in query:
+            building = len(seen) < polls
+            seen.append("building" if building else "built")
+            if building:
+                rows = [[lab, status] for lab, status in result.result_set if lab != label]
+                return SimpleNamespace(result_set=rows + [[label, "UNDER CONSTRUCTION"]])
+        return result
+
+    store._call = call
+    store._indexes_ready = False
+    return seen
+
+
+def test_full_text_reads_and_writes_wait_for_indexes_still_being_built(tmp_path):
+    """While the server builds an index, a read that would use a range index scans
+    instead (same rows: no wait), a full-text query would find nothing (it waits for
+    the full-text index) and a write waits for every index."""
+    store = EmbeddedStore(tmp_path / "graph")
+    try:
+        store.upsert(_batch(0, 20))
+        seen = _indexes_building_for(store, "Entity", polls=3)
+        assert store.run_query("resolve", {"name": "lib7"})[0]["name"] == "Library 7"
+        assert seen == ["building"]  # looked once; an alias lookup does not wait
+        seen.clear()
+        assert store.run_query("search", {"q": "Library 7"})[0]["name"] == "Library 7"
+        assert seen == ["building"] * 3 + ["built"]
+        assert store._indexes_ready  # all built: never asked again
+        store.run_query("search", {"q": "Library 8"})
+        assert len(seen) == 4
+
+        seen = _indexes_building_for(store, "Alias", polls=2)
+        assert store.run_query("search", {"q": "Library 9"})[0]["name"] == "Library 9"
+        assert seen == ["building"]  # Alias's index is being built, the full-text one is not
+        store.upsert(_batch(20, 1))
+        assert seen == ["building", "building", "built"]  # the write waited for Alias's
+        assert store.run_query("resolve", {"name": "lib20"})[0]["name"] == "Library 20"
+    finally:
+        store.close()
+
+
+def test_a_read_that_scans_a_label_once_per_row_waits_for_its_index(tmp_path):
+    """Until a label's index is built, ``UNWIND $ids AS id MATCH (n:L {id: id})``
+    scans L once per id (100 k sources x 200 ids per ingest chunk); such a read waits
+    for L's index, a single lookup does not. (Quarantined has no index at all, so
+    its plans show the scans a label still being indexed gets.)"""
+    from kg.store.embedded import dialect
+    store = EmbeddedStore(tmp_path / "graph")
+    try:
+        per_row = "UNWIND $ids AS id MATCH (q:Quarantined {id: id}) RETURN q.id AS id"
+        once = "MATCH (q:Quarantined {id: $id}) RETURN q.id AS id"
+        assert dialect.rescanned_labels(
+            store._graph.explain(per_row, {"ids": ["a"]}).structured_plan) == {"Quarantined"}
+        assert dialect.rescanned_labels(
+            store._graph.explain(once, {"id": "a"}).structured_plan) == set()
+        seen = _indexes_building_for(store, "Quarantined", polls=2)
+        assert store.read(once, {"id": "a"}) == [] and seen == ["building"]
+        seen.clear()
+        assert store.read(per_row, {"ids": ["a"]}) == []
+        assert seen == ["building", "building", "built"]
     finally:
         store.close()

@@ -60,6 +60,24 @@ FULLTEXT = (ENTITY_LABEL, ("name", "aliases_text"))
 _REFUSED_OPERATORS = {"Load CSV": "LOAD CSV (reads files and URLs)"}
 
 
+_SCANNED_LABELS = re.compile(r":(\w+)")
+
+
+def rescanned_labels(plan) -> set[str]:
+    """Labels a GRAPH.EXPLAIN plan scans once per input row: a ``Node By Label Scan``
+    with a child runs again for each row the child yields (``UNWIND $ids AS id MATCH
+    (s:Source {id: id})`` before ``Source.id``'s index is built). A scan at a leaf
+    runs once."""
+    labels: set[str] = set()
+    stack = [plan]
+    while stack:
+        op = stack.pop()
+        if op.name == "Node By Label Scan" and op.children:
+            labels.update(_SCANNED_LABELS.findall(str(op.args)))
+        stack.extend(op.children)
+    return labels
+
+
 def plan_refusal(plan) -> str | None:
     """Why a GRAPH.EXPLAIN plan (falkordb ``Operation`` tree) may not run on the
     read-only path, or None."""

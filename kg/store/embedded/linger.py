@@ -1,7 +1,7 @@
 """Keep an idle embedded server running for a while (opt-in, ``MLKG_STORE_LINGER``).
 
-A large store takes seconds to load (FalkorDB decodes its snapshot and rebuilds
-its indexes: ~0.5 s at 10 k documents, ~5 s at 100 k), so a run of ``kg``
+A large store takes seconds to load (FalkorDB decodes its snapshot — ~2 s at 100 k
+documents — then rebuilds its indexes in the background), so a run of ``kg``
 commands each starting the server pays that every time. With a linger, the last
 process to leave does not stop the server; it starts this small watcher instead,
 which stops the server once nobody has held the store for the linger period

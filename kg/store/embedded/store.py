@@ -58,6 +58,7 @@ class EmbeddedStore(GraphStore):
         # set on every connect: a server started by another process is reused
         self._db.connection.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY",
                                             QUERY_MEMORY_BYTES)
+        self._indexes_ready = False  # a server just started may still be building them
         self.ensure_schema()
 
     def _call(self, method: str, *args, **kwargs):
@@ -122,7 +123,63 @@ class EmbeddedStore(GraphStore):
                 return
             time.sleep(0.01)
 
+    def _await_indexes(self, labels: set[str] | None = None) -> None:
+        """Wait until every index is built (with ``labels``: those labels' indexes).
+
+        The server builds its indexes in the background after loading
+        (``server.MODULE_ARGS``). Until a label's index is built, a query that would
+        look a node up in it scans the label instead: the same rows, found more
+        slowly — fine once, ruinous once per row. A full-text query finds nothing.
+        A write would MERGE by scanning and check its unique constraints against a
+        half-built index. So writes wait for every index; a read waits for the
+        full-text index if it searches it and for the labels its plan scans per row
+        (``_await_indexes_for``); other reads run at once. Once all are built, this
+        process does not ask again (until it reconnects)."""
+        if self._indexes_ready:
+            return
+        deadline = time.monotonic() + self.server.load_timeout
+        while True:
+            building = self._building()
+            waiting = building if labels is None else building & labels
+            if not waiting:
+                return
+            if time.monotonic() > deadline:
+                raise StoreUnavailable(f"FalkorDB still building the indexes of "
+                                       f"{', '.join(sorted(waiting))} after "
+                                       f"{self.server.load_timeout}s")
+            time.sleep(0.02)
+
+    def _building(self) -> set[str]:
+        """Labels whose index the server is still building."""
+        try:
+            rows = self._call("ro_query", "CALL db.indexes() YIELD label, status "
+                                          "RETURN label, status").result_set
+        except redis.exceptions.RedisError as exc:
+            raise _translate(exc, None) from exc
+        building = {lab for lab, status in rows if status != "OPERATIONAL"}
+        self._indexes_ready = not building
+        return building
+
+    def _await_indexes_for(self, query: str, params: dict | None) -> None:
+        """Before a read while indexes are being built: wait for those it cannot do
+        without (see ``_await_indexes``)."""
+        building = self._building()
+        if not building:
+            return
+        needed = set()
+        if "db.idx.fulltext" in query:  # finds nothing until its index is built
+            needed.add(dialect.FULLTEXT[0])
+        try:
+            plan = self._call("explain", query, params)
+        except redis.exceptions.RedisError:
+            plan = None  # the query itself will fail and say why
+        if plan is not None:
+            needed |= dialect.rescanned_labels(plan.structured_plan)
+        if needed & building:
+            self._await_indexes(needed)
+
     def write(self, query: str, params: dict | None = None) -> None:
+        self._await_indexes()
         try:
             self._call("query", query, params)
         except redis.exceptions.RedisError as exc:
@@ -181,6 +238,8 @@ class EmbeddedStore(GraphStore):
     def _ro(self, query: str, params: dict | None, timeout: float | None,
             limit: int | None) -> list[dict[str, Any]]:
         """GRAPH.RO_QUERY: FalkorDB itself refuses any write in it."""
+        if not self._indexes_ready:
+            self._await_indexes_for(query, params)
         try:
             result = self._call("ro_query", query, params,
                                 timeout=int(timeout * 1000) if timeout else None)
