@@ -33,6 +33,7 @@ CLASSES = ("fragment", "heading", "url_part", "user_name", "unit_hardware", "mon
            "person_typed_otherwise")
 
 _ABBREV_END = re.compile(r"\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|al|vs|etc|No|Dr|Mr|Ms|Prof)\.$")
+_INITIAL = re.compile(r"\b([A-Z])\.(?=\s)")
 _FRAGMENT = re.compile(r"[.!?;]\s+\S|[.;:,]$|^[^\w(\[\"'@#$]")
 HEADINGS = {
     "abstract", "introduction", "background", "related work", "related works", "method", "methods",
@@ -80,7 +81,9 @@ def classify(label: str, name: str, *, person_names: frozenset[str] = frozenset(
     out: set[str] = set()
     text = " ".join(name.split())
     low = _norm(text)
-    if _FRAGMENT.search(text) and not _ABBREV_END.search(text) and not re.search(r"\d\.\d", text[-4:]):
+    # a person's middle initial ("Alexei A. Efros") is not a sentence's full stop
+    punct = _INITIAL.sub(r"\1", text) if label == "Person" else text
+    if _FRAGMENT.search(punct) and not _ABBREV_END.search(text) and not re.search(r"\d\.\d", text[-4:]):
         out.add("fragment")
     if low in HEADINGS or (label == "Paper" and text.endswith("?") and len(text.split()) <= 4):
         out.add("heading")

@@ -46,6 +46,8 @@ def test_junk_classes(label, name, cls):
     ("Paper", "MLP-Mixer: An all-MLP Architecture for Vision"),
     ("Paper", "Do Wide and Deep Networks Learn the Same Things?"),
     ("Library", "scikit-learn"), ("Architecture", "T5"), ("Dataset", "C4"), ("Architecture", "o1"),
+    # a middle initial is not a full stop
+    ("Person", "Alexei A. Efros"), ("Person", "Christopher D. Manning"),
 ])
 def test_clean_names(label, name):
     assert JA.classify(label, name, person_names=PEOPLE, given_names=GIVEN) == set()
