@@ -14,43 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import unavailable
 from graph_dump import dump_graph
+from ray_support import CORPUS, ROOT, docs, extractor, ray_session  # noqa: F401  (fixtures)
 from ingest.extract import EXTRACTOR_VERSION, Extraction, to_contract_json
 from ingest.pipeline import Ingestor
-from ingest.sources import read_path
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "examples" / "corpus" / "arxiv-potw.jsonl"
-N_DOCS = 60
-
-
-@pytest.fixture(scope="module")
-def ray_session():
-    try:
-        import ray
-        import ray.data  # noqa: F401
-    except ImportError:
-        unavailable("Ray is not installed (pip install 'mlkg[ray]')")
-    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=200 * 2**20,
-             log_to_driver=False, configure_logging=False)
-    yield ray
-    ray.shutdown()
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    from ingest.extract.pipeline import Extractor
-    return Extractor()
-
-
-@pytest.fixture(scope="module")
-def docs():
-    docs = list(read_path(str(CORPUS)))[:N_DOCS]
-    # an id twice, the second time changed: staged twice, in order, and replaced on load
-    changed = list(read_path(str(CORPUS)))[45]
-    changed.text += "\nThe code builds on PyTorch."
-    return docs + [changed]
 
 
 def _dump(store) -> list[str]:
