@@ -4,7 +4,8 @@
 // optional: include_rejected=false
 // returns: paper, arxiv_id, published, author
 MATCH (:Alias {norm: $name_key})-[:ALIAS_OF]->(x:Entity)
-MATCH (p:Paper)-[r:AUTHORED_BY]->(a:Person)
-WHERE (p = x OR a = x) AND ($include_rejected OR x.rejected IS NULL) AND ($include_rejected OR p.rejected IS NULL) AND ($include_rejected OR a.rejected IS NULL) AND ($include_rejected OR r.rejected IS NULL)
+MATCH (x)-[r:AUTHORED_BY]-()
+WITH x, r, startNode(r) AS p, endNode(r) AS a
+WHERE p:Paper AND a:Person AND ($include_rejected OR x.rejected IS NULL) AND ($include_rejected OR p.rejected IS NULL) AND ($include_rejected OR a.rejected IS NULL) AND ($include_rejected OR r.rejected IS NULL)
 RETURN DISTINCT p.name AS paper, p.arxiv_id AS arxiv_id, p.published AS published, a.name AS author
 ORDER BY paper, author

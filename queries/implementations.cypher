@@ -5,6 +5,7 @@
 // optional: limit=100, include_rejected=false
 // returns: library
 MATCH (:Alias {norm: $name_key})-[:ALIAS_OF]->(target:Entity)
+WITH target
 WHERE (target:Architecture OR target:Paper) AND ($include_rejected OR target.rejected IS NULL)
 OPTIONAL MATCH (target)-[i:INTRODUCES]-(related:Entity)
 WHERE ((related:Paper AND target:Architecture) OR (related:Architecture AND target:Paper))

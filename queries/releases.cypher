@@ -3,6 +3,7 @@
 // optional: include_rejected=false
 // returns: artifact, label
 MATCH (:Alias {norm: $organization_key})-[:ALIAS_OF]->(o:Entity)
+WITH o
 WHERE o:Organization OR o:Person
 MATCH (a:Entity)-[r:DEVELOPED_BY]->(o)
 WHERE ($include_rejected OR o.rejected IS NULL) AND ($include_rejected OR r.rejected IS NULL) AND ($include_rejected OR a.rejected IS NULL)
