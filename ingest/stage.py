@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from kg.errors import ConfigError
-from kg.models import Document, Entity, EntityRef, Evidence, Link, Relation
+from kg.models import INPUT_FIELDS, Document, Entity, EntityRef, Evidence, Relation
 from ingest.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Extraction
 
 STAGE_FORMAT = 1
@@ -103,14 +103,11 @@ def _row(run_id: str, seq: int, doc: Document, extraction: Extraction,
 
 
 def _document(row: dict) -> Document:
-    doc = Document(id=row["original_id"] or row["doc_id"], kind=row["kind"],
-                   text=row["text"] or "", title=row["title"], url=row["url"],
-                   published=row["published"], arxiv_id=row["arxiv_id"],
-                   links=[Link(link["url"], link["text"] or "") for link in row["links"] or ()],
-                   authors=list(row["authors"] or ()),
-                   categories=list(row["categories"] or ()), doi=row["doi"],
-                   updated=row["updated"], origin=row["source"], reader=row["reader"],
-                   repository=row["repository"])
+    """The staged document, through the one parser of document objects."""
+    fields = {name: row[name] for name in INPUT_FIELDS if name not in {"id", "origin"}}
+    doc = Document.from_dict({**fields, "id": row["original_id"] or row["doc_id"],
+                              "origin": row["source"]}, strict=False)
+    doc.reader = row["reader"]
     return doc
 
 

@@ -50,6 +50,12 @@ class CatalogMatcher:
             key = f"c{len(self.entries)}"
             self.entries[key] = items
             self.matcher.add(key, [nlp.make_doc(items[0][0])])
+        # the catalog lists sizes as aliases ("T5-11B"); a size is its own node, not a name
+        # of the family a document's "T5" may merge it into: a model's aliases without them
+        self.family_aliases: dict[int, list[str]] = {}
+        for _surface, entry in self.catalog.surfaces():
+            if id(entry) not in self.family_aliases:
+                self.family_aliases[id(entry)] = [a for a in entry.aliases if not _size_alias(a, entry.name)]
 
     def __call__(self, doc):
         found = mentions(doc)
@@ -78,10 +84,8 @@ class CatalogMatcher:
                 state(doc).meta.setdefault("label_spans", []).append((start, end))
                 continue
             name = entry.name
-            # the catalog lists sizes as aliases ("T5-11B"); a size is its own node, not a name
-            # of the family a document's "T5" may merge it into
-            aliases = [a for a in entry.aliases if not _size_alias(a, entry.name)] \
-                if "Architecture" in labels else list(entry.aliases)
+            aliases = list(self.family_aliases[id(entry)]) if "Architecture" in labels \
+                else list(entry.aliases)
             variant_end = _variant_end(doc, end) if labels == ["Architecture"] else end
             if variant_end > end or (labels == ["Architecture"] and _size_alias(surface, entry.name)):
                 # "Mixtral 8x22B", "Llama 3.1 405B": the text names a size or version of the
