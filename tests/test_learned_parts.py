@@ -61,3 +61,50 @@ def test_table_cells_are_not_sentence_pairs():
     pairs = candidate_pairs(doc, ms, None)
     names = {(ms[c.head].name, ms[c.tail].name) for c in pairs if not c.item}
     assert ("PyTorch", "ResNet") not in names and ("ResNet", "PyTorch") not in names
+
+
+def test_derivation_names_how_one_name_is_built_from_another():
+    from ingest.extract.components.relation_model import derivation
+    assert derivation("Real-QuellGAN", "QuellGAN") == "before|bound=True"
+    assert derivation("QuellformerV3", "Quellformer") == "version|bound=True"
+    assert derivation("Quellama-2-13B", "Quellama-2") == "size|bound=True"
+    assert derivation("QuellVSR++", "QuellVSR") == "plus|bound=True"
+    assert derivation("TQuellNet", "QuellNet") == "before|bound=False"   # inside a word
+    assert derivation("QuellGAN", "QuellGAN") is None and derivation("QuellGAN", "Zorvik") is None
+    doc = _doc("Real-QuellGAN extends QuellGAN with a second-order degradation model.")
+    ms, cands, feats = doc_candidates(doc)
+    derived = [(ms[c.head].name, ms[c.tail].name) for c, fs in zip(cands, feats)
+               if any(f.startswith("derive=h>t|before") for f in fs)]
+    assert ("Real-QuellGAN", "QuellGAN") in derived
+
+
+def test_the_library_a_changelog_comes_from_is_paired_with_its_bullets():
+    # "Support X" lines of mmdet3d-style changelogs: the library is named in one bullet
+    # only; the document's URL says the changelog is its own
+    text = ("v2.1.0 (2024-03-01)\n\n- Support Zorvinet in projects (#12)\n"
+            "- Add Brisknet configs (#13)\n- Refactor Quellnet into quellkit v2 (#14)\n")
+    url = "https://github.com/example/quellkit/blob/main/CHANGELOG.md"
+    doc = Extractor().analyse(Document(id="t", kind="newsletter", text=text, url=url))
+    ms, cands, feats = doc_candidates(doc)
+    origin = [(ms[c.head].name, ms[c.tail].name) for c in cands if c.origin]
+    assert ("quellkit", "Brisknet") in origin and all("quellkit" in pair for pair in origin)
+    assert all(any(f.startswith("origin|") for f in fs) for c, fs in zip(cands, feats) if c.origin)
+    plain = Extractor().analyse(Document(id="t", kind="newsletter", text=text))
+    assert not any(c.origin for c in doc_candidates(plain)[1])     # no URL: no such pairs
+
+
+def test_an_implementation_of_a_paper_implements_what_the_paper_introduces():
+    from ingest.extract.components.base import Mention, RelationHit
+    from ingest.extract.components.relation_model import implementations_via_papers
+    ms = [Mention(0, 1, "Architecture", "title", "Quellformer"),
+          Mention(5, 6, "Library", "catalog", "PyTorch"),
+          Mention(9, 20, "Paper", "title", "Quellformer: Sparse Attention for Long Documents"),
+          Mention(30, 31, "Architecture", "model", "Zorvit")]
+    hits = [RelationHit("IMPLEMENTS", 1, 2, "s", 0.8, "implements:implementation-of-paper"),
+            RelationHit("INTRODUCES", 2, 0, "s", 0.6, "model"),
+            RelationHit("BUILT_ON", 0, 3, "s", 0.7, "model")]
+    implementations_via_papers(hits, ms)
+    added = [(ms[h.head].name, h.type, ms[h.tail].name, h.confidence, h.cue) for h in hits[3:]]
+    assert added == [("PyTorch", "IMPLEMENTS", "Quellformer", 0.6, "implements:via-paper")]
+    implementations_via_papers(hits, ms)      # once only
+    assert len(hits) == 4

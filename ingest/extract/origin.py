@@ -73,6 +73,18 @@ def library_of(doc: Document) -> str | None:
     return None
 
 
+def origin_names(doc: Document) -> frozenset[str]:
+    """Normalised names a mention of the library the document comes from can have: its
+    slugs ("deepspeed", "trl") and the catalog Library they map to. The relation model
+    pairs such a mention with the document's other names ("Support PETR in projects"
+    in mmdet3d's changelog)."""
+    names = {normalize_name(s.rsplit("/", 1)[-1]) for s in origin_slugs(doc)}
+    library = library_of(doc)
+    if library:
+        names.add(normalize_name(library))
+    return frozenset(n for n in names if len(n) >= 2)
+
+
 def _title_keys(title: str) -> set[str]:
     """'Big Transfer (BiT)' → {bigtransferbit, bigtransfer, bit}; 'ControlNetModel' also
     → controlnet."""
@@ -138,4 +150,4 @@ def add_origin(doc: Document, extraction: Extraction) -> Extraction:
     return Extraction(extraction.doc_id, entities, relations, extraction.error)
 
 
-__all__ = ["add_origin", "library_of", "documented", "origin_slugs"]
+__all__ = ["add_origin", "documented", "library_of", "origin_names", "origin_slugs"]

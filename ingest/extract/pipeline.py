@@ -28,6 +28,7 @@ from ingest.extract.components.base import state, titleish
 from ingest.extract.components.links import attach_identifiers, attach_paper_links
 from ingest.extract.components.name_shapes import well_formed
 from ingest.extract.markup import LinkSpan, clean
+from ingest.extract.origin import origin_names
 from ingest.extract.lexicon import install_word_flag
 from ingest.extract.tokenizer import make_tokenizer
 from ingest.resolve import Resolver
@@ -102,7 +103,7 @@ def prepare(doc: Document) -> tuple[str, dict]:
             at = text.find(link.text.strip())
             if at >= 0 and not any(l.start <= at < l.end for l in links):
                 links.append(LinkSpan(at, at + len(link.text.strip()), link.url, link.text.strip()))
-    info: dict = {"kind": kind, "links": links, "tags": list(cleaned.tags)}
+    info: dict = {"kind": kind, "links": links, "tags": list(cleaned.tags), "origin": origin_names(doc)}
     title = (doc.title or "").strip()
     offset = 0
     body = text.lstrip()

@@ -52,6 +52,7 @@ class Candidate:
     sentence: int     # the sentence the evidence comes from (the later mention's)
     item: bool        # item-level: the subject and a mention in another sentence
     body: int = -1    # for item-level pairs: the mention that is not the subject
+    origin: bool = False   # item-level with the library the document comes from as the "subject"
 
 
 def _word(t: str) -> str:
@@ -98,6 +99,20 @@ def candidate_pairs(doc, ms: list[Mention], subject: int | None) -> list[Candida
         for c in out:
             if c.item:
                 c.body = c.tail if c.head == subject else c.head
+    # the library the document comes from (its repository or docs site), named in the
+    # text: "Support PETR in projects" in mmdet3d's changelog is about mmdet3d
+    origin = meta(doc).get("origin")
+    if origin:
+        named = [i for i in usable if ms[i].label == "Library"
+                 and any(normalize_name(n) in origin for n in (ms[i].name, *ms[i].aliases))]
+        if named:
+            lib = named[0]
+            for i in usable:
+                if sent[i] != sent[lib]:
+                    for h, t in ((lib, i), (i, lib)):
+                        if h != t and (h, t) not in seen and (ms[h].label, ms[t].label) in _ALLOWED:
+                            seen.add((h, t))
+                            out.append(Candidate(h, t, sent[i], True, i, origin=True))
     return out
 
 
@@ -142,6 +157,41 @@ def _rule_context(c: Candidate, lp: str, roles: dict) -> list[str]:
     return f
 
 
+_VERSION = re.compile(r"(?:v|version)?\d+(?:\.\d+)*[a-z]?")
+_SIZE = re.compile(r"\d+(?:\.\d+)?(?:x\d+)?[kmbt]")
+
+
+def derivation(longer: str, shorter: str) -> str | None:
+    """How a name is built from another it contains ("Real-ESRGAN" from "ESRGAN",
+    "DeBERTaV3" from "DeBERTa", "Llama-2-7B" from "Llama-2"): the kind of the rest —
+    a version, a size, a plural, "++", or words before or after — and whether the
+    shorter name starts at a word boundary. None when it does not contain it. Derived
+    names are often BUILT_ON their base, versions and sizes of one family less often;
+    the classifier weighs the kinds, it never sees the names."""
+    a, b = longer.lower(), shorter.lower()
+    if len(b) < 3 or a == b or b not in a:
+        return None
+    i = a.index(b)
+    before, after = a[:i].strip(" -_/."), a[i + len(b):].strip(" -_/.")
+    rest = before + after
+    if not rest:
+        return None
+    if not before and _SIZE.fullmatch(after):
+        kind = "size"
+    elif not before and _VERSION.fullmatch(after):
+        kind = "version"
+    elif not before and after == "s":
+        kind = "plural"
+    elif not before and set(after) <= {"+"}:
+        kind = "plus"
+    elif before and after:
+        kind = "around"
+    else:
+        kind = "before" if before else "after"
+    bound = i == 0 or not a[i - 1].isalnum() or (longer[i].isupper() and longer[i - 1].islower())
+    return f"{kind}|bound={bound}"
+
+
 def pair_features(doc, ms: list[Mention], c: Candidate, kind: str, texts: list[str],
                   coref_sents: set[int], labelled_between: _Between | None = None,
                   roles: dict | None = None) -> list[str]:
@@ -149,9 +199,15 @@ def pair_features(doc, ms: list[Mention], c: Candidate, kind: str, texts: list[s
     lp = f"{h.label}>{t.label}"
     first, second = (h, t) if h.start <= t.start else (t, h)
     order = "ht" if first is h else "th"
-    f = [f"lp={lp}", f"lp={lp}|o={order}", f"k={kind}|lp={lp}", f"item={c.item}|lp={lp}"]
+    f = [f"lp={lp}", f"lp={lp}|o={order}", f"k={kind}|lp={lp}",
+         f"item={'origin' if c.origin else c.item}|lp={lp}"]
     if roles:
         f += _rule_context(c, lp, roles)
+    for role, (x, y) in (("h>t", (h, t)), ("t>h", (t, h))):
+        d = derivation(x.name, y.name)
+        if d:
+            f.append(f"derive={role}|lp={lp}")
+            f.append(f"derive={role}|{d}|lp={lp}")
     if h.props.get("inner_of") or t.props.get("inner_of"):
         f.append(f"inner|lp={lp}")
     n = len(texts)
@@ -160,14 +216,15 @@ def pair_features(doc, ms: list[Mention], c: Candidate, kind: str, texts: list[s
         body = ms[c.body]
         bounds = state(doc).sents or []
         s0 = bounds[c.sentence][0] if c.sentence < len(bounds) else body.start
-        f.append(f"item|coref={c.sentence in coref_sents}|lp={lp}|o={order}")
-        f.append(f"item|first={body.start == s0}|lp={lp}|o={order}")
+        tag = "origin" if c.origin else "item"
+        f.append(f"{tag}|coref={c.sentence in coref_sents}|lp={lp}|o={order}")
+        f.append(f"{tag}|first={body.start == s0}|lp={lp}|o={order}")
         for k in range(s0, min(s0 + 3, n)):
-            f.append(f"item|open={_word(texts[k])}|lp={lp}|o={order}")
+            f.append(f"{tag}|open={_word(texts[k])}|lp={lp}|o={order}")
         for k in range(max(s0, body.start - 4), body.start):
-            f.append(f"item|pre={_word(texts[k])}|lp={lp}|o={order}")
+            f.append(f"{tag}|pre={_word(texts[k])}|lp={lp}|o={order}")
         for k in range(body.end, min(n, body.end + 3)):
-            f.append(f"item|post={_word(texts[k])}|lp={lp}|o={order}")
+            f.append(f"{tag}|post={_word(texts[k])}|lp={lp}|o={order}")
         return f
     between = texts[first.end:second.start]
     gap = len(between)
@@ -271,7 +328,35 @@ class RelationModel:
             sentence = span_text(doc, s, e) if e > s else text
             hits.append(RelationHit(rtype, c.head, c.tail, sentence, round(p, 3), cue="model"))
             have.add((rtype, c.head, c.tail))
+        implementations_via_papers(hits, ms)
         return doc
+
+
+def implementations_via_papers(hits: list[RelationHit], ms: list[Mention]) -> None:
+    """"This is a PyTorch implementation of the paper [P]", with P introducing X in the
+    same text: PyTorch implements X too (22 of 27 such pairs of facts in the training
+    annotations carry it). Names are compared normalised: the title and the paper's
+    mention in the body are two mentions of one paper."""
+    key = [normalize_name(m.name) for m in ms]
+    introduces: dict[str, list[RelationHit]] = {}
+    for h in hits:
+        if h.type == "INTRODUCES":
+            introduces.setdefault(key[h.head], []).append(h)
+    if not introduces:
+        return
+    have = {("IMPLEMENTS", key[h.head], key[h.tail]) for h in hits}
+    for h in list(hits):
+        if h.type != "IMPLEMENTS" or ms[h.tail].label != "Paper":
+            continue
+        for intro in introduces.get(key[h.tail], ()):
+            if ms[intro.tail].label != "Architecture":
+                continue
+            fact = ("IMPLEMENTS", key[h.head], key[intro.tail])
+            if fact not in have:
+                have.add(fact)
+                hits.append(RelationHit("IMPLEMENTS", h.head, intro.tail, h.sentence,
+                                        round(min(h.confidence, intro.confidence), 3),
+                                        cue="implements:via-paper"))
 
 
 @Language.factory("mlkg_relation_model_v1", default_config={"model_path": None})
