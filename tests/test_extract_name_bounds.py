@@ -44,6 +44,10 @@ def _entities(extractor, text, kind="newsletter", title=None):
     # a "unit" after a name's digits is the name's ("Brindle-10K", "QuillSet-400M"); a count splits
     ("on Brindle-10K and QuillSet-400M, QRX20K.", ["on", "Brindle-10K", "and", "QuillSet-400M", ",", "QRX20K", "."]),
     ("for 10K steps on 40GB", ["for", "10", "K", "steps", "on", "40", "GB"]),
+    # digits after letters, a hyphen, more digits: one name ("Quillnet101-32x4d",
+    # "Zorb2.5-7B-Instruct"); a range of plain numbers splits
+    ("Quillnet101-32x4d and Zorb2.5-7B-Instruct", ["Quillnet101-32x4d", "and", "Zorb2.5-7B-Instruct"]),
+    ("pages 3-4, 1.5-2 hours", ["pages", "3", "-", "4", ",", "1.5", "-", "2", "hours"]),
 ])
 def test_adjectival_affixes_come_off_names(tokenizer_nlp, text, tokens):
     assert [t.text for t in tokenizer_nlp(text)] == tokens
@@ -88,6 +92,25 @@ def test_a_size_written_after_a_known_model_is_its_own_node(extractor, text, var
     found = {e.name: e for e in out.entities}
     assert variant in found
     assert family not in found[variant].aliases
+
+
+@pytest.mark.parametrize("text, variant, family", [
+    # the catalog lists these as aliases of the family; the text names the member
+    ("We evaluate on Kinetics-400 and later on Kinetics.", "Kinetics-400", "Kinetics"),
+    ("DeepSpeed adds ZeRO-Offload; ZeRO shards the optimizer state.", "ZeRO-Offload", "ZeRO"),
+    ("xAI released Grok-1 weights; Grok is their chat model.", "Grok-1", "Grok"),
+])
+def test_a_member_of_a_catalog_family_is_its_own_node(extractor, text, variant, family):
+    out = extractor.extract(Document(id="t", kind="newsletter", text=text))
+    found = {e.name: e for e in out.entities}
+    assert variant in found and family in found
+    assert variant not in found[family].aliases and family not in found[variant].aliases
+
+
+def test_a_name_with_words_before_the_family_is_the_family(extractor):
+    # "MS COCO" is COCO by another name, not a member of it
+    out = extractor.extract(Document(id="t", kind="newsletter", text="We evaluate on MS COCO."))
+    assert "COCO" in {e.name for e in out.entities}
 
 
 def test_a_bare_number_after_a_known_model_is_not_a_version(extractor):

@@ -38,7 +38,9 @@ def _infixes(nlp: English) -> list[str]:
             # keep ':' '<' '>' '=' between words but not '/' (CMU/Google splits later)
             pattern = pattern.replace("[:<>=/]", "[:<>=]")
         if pattern == r"(?<=[0-9])[+\-\*^](?=[0-9-])":
-            pattern = r"(?<![A-Za-z][0-9])" + pattern  # 3-4 splits, T5-11B does not
+            # 3-4 splits; T5-11B, ResNeXt101-32x4d, Qwen2.5-7B do not (digits after letters)
+            pattern = (r"(?<![A-Za-z][0-9])(?<![A-Za-z][0-9]{2})(?<![A-Za-z][0-9]{3})"
+                       r"(?<![A-Za-z][0-9]\.[0-9])") + pattern
         keep.append(pattern)
     keep.append(r"(?<=[A-Za-z0-9])-(?=(?:%s)\b)" % "|".join(CUE_SUFFIXES))
     for width in {len(p) for p in NAME_PREFIXES}:

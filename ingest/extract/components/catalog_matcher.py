@@ -84,13 +84,15 @@ class CatalogMatcher:
                 state(doc).meta.setdefault("label_spans", []).append((start, end))
                 continue
             name = entry.name
-            aliases = list(self.family_aliases[id(entry)]) if "Architecture" in labels \
+            aliases = list(self.family_aliases[id(entry)]) if {"Architecture", "Dataset"} & set(labels) \
                 else list(entry.aliases)
+            family = labels[0] if labels in (["Architecture"], ["Dataset"]) else None
             variant_end = _variant_end(doc, end) if labels == ["Architecture"] else end
-            if variant_end > end or (labels == ["Architecture"] and _size_alias(surface, entry.name)):
-                # "Mixtral 8x22B", "Llama 3.1 405B": the text names a size or version of the
-                # family — its own node, not an alias of the family's
-                found.append(Mention(start, variant_end, "Architecture", "catalog",
+            if variant_end > end or (family and _size_alias(surface, entry.name)):
+                # "Mixtral 8x22B", "Llama 3.1 405B", "Kinetics-400", "ZeRO-Offload": the text
+                # names a size, version or member of the family — its own node, not an alias
+                # of the family's
+                found.append(Mention(start, variant_end, family, "catalog",
                                      name=span_text(doc, start, variant_end),
                                      props={"catalog_labels": labels, "variant_of": entry.name},
                                      confidence=0.85))
@@ -131,11 +133,24 @@ _SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?[BM])$")
 _COUNT_NOUNS = {"parameters", "parameter", "params", "tokens", "images", "examples", "samples", "steps"}
 
 
+# what may follow a family's name in an alias that is still the family's own name
+# ("Transformer architecture", "COCO dataset")
+_FAMILY_NOUNS = {"architecture", "model", "models", "network", "networks", "net", "dataset", "datasets",
+                 "benchmark", "corpus", "library", "framework", "toolkit", "package", "method", "algorithm"}
+
+
 def _size_alias(surface: str, name: str) -> bool:
-    """A catalog alias that is the family's name with a size ("T5-11B", "Falcon-40B",
-    "ResNet-50"): the text names that variant, which is its own node."""
+    """A catalog alias that is the family's name with a size, version or member name
+    written after it ("T5-11B", "Falcon-40B", "ResNet-50", "Grok-1", "Kinetics-400",
+    "ZeRO-Offload"): the text names that variant, which is its own node. A name with
+    words before it ("MS COCO") or a generic noun after it is the family's."""
     if normalize_name(surface) == normalize_name(name):
         return False
+    if surface.lower().startswith(name.lower()) and len(surface) > len(name):
+        rest = surface[len(name):]
+        if rest[0] in "- " and rest[1:].strip() and rest[1:].strip().lower() not in _FAMILY_NOUNS \
+                and not rest[1:].strip().startswith("("):
+            return True
     depth = _DEPTH_TAIL.sub("", surface)     # "ResNet-50", "VGG-16": a depth, two digits or more
     return normalize_name(fold_size(surface)) == normalize_name(name) \
         or (depth != surface and normalize_name(depth) == normalize_name(name))
