@@ -152,3 +152,30 @@ def test_a_model_linked_by_its_hub_id_is_named_by_the_model(extractor):
     models = {e.name: e for e in out.entities if str(e.label) == "Architecture"}
     assert "reefer/Corvex1-HD" not in models
     assert models["Corvex1-HD"].props.get("hf_id") == "reefer/Corvex1-HD"
+
+
+@pytest.mark.parametrize("kind, text, paper", [
+    ("list", "- **Zorvanet: Isomorphic Quill Networks for Graph Representation Learning (ICLR 2020)**\n"
+             "  - Dee Fox, Eve Gray\n  - [[Paper]](https://arxiv.org/abs/1907.09495v2)",
+     "Zorvanet: Isomorphic Quill Networks for Graph Representation Learning"),
+    ("docs", "### QRPO: Monolithic Preference Optimization without Reference Model\n\n"
+             "**📜 Paper**: https://huggingface.co/papers/2403.07691\n\nQRPO aligns models in one step.",
+     "QRPO: Monolithic Preference Optimization without Reference Model"),
+    ("list", "- [Quillify: Animate Your Personalized Text-to-Image Diffusion Models](https://quillify.example.org/)",
+     "Quillify: Animate Your Personalized Text-to-Image Diffusion Models"),
+])
+def test_a_titled_paper_in_a_list_or_heading_is_a_paper(extractor, kind, text, paper):
+    out = extractor.extract(Document(id="t", kind=kind, text=text))
+    assert (paper, "Paper") in {(e.name, str(e.label)) for e in out.entities}
+    short = paper.split(":")[0]
+    assert (paper, "INTRODUCES", short) in {(r.head.name, str(r.type), r.tail.name) for r in out.relations}
+
+
+@pytest.mark.parametrize("text", [
+    "- Note: Quillify Now Supports Sparse Attention Kernels\n- [paper](https://arxiv.org/abs/2401.00001)",
+    "### April, 2022: Quillify Models at Scale\n\nPaper: https://arxiv.org/abs/2401.00001",
+    "- Quillify: Animate Your Personalized Text-to-Image Diffusion Models\n\nWe use it daily.",   # no paper cue
+])
+def test_notes_and_lines_without_a_paper_cue_are_not_papers(extractor, text):
+    out = extractor.extract(Document(id="t", kind="list", text=text))
+    assert not [e.name for e in out.entities if str(e.label) == "Paper" and ":" in e.name]

@@ -132,3 +132,31 @@ def titleish(s: str) -> bool:
     content = [w for w in words if w.lower() not in _SMALL]
     caps = sum(1 for w in content if w[0].isupper())
     return bool(content) and caps / len(content) >= 0.75
+
+
+# "ReAct: Reasoning and Acting with Language Models", "IsoNN: Isomorphic Neural Network
+# for …": a short name, a colon, a subtitle of three or more words
+_NAMED_TITLE = re.compile(r"^(?P<name>[A-Z0-9][^\s:]*(?: [^\s:]+){0,4}): (?P<sub>[A-Z]\S*(?: \S+){2,})$")
+# what opens a note or a changelog line rather than a paper ("Note: …", "Update: we …")
+_NOT_TITLE_HEADS = {"note", "notes", "update", "updates", "news", "highlights", "usage", "example", "examples",
+                    "warning", "tip", "tl;dr", "tldr", "abstract", "summary", "paper", "code", "install",
+                    "installation", "requirements", "features", "new", "fix", "fixes", "bug", "docs",
+                    "breaking", "breaking changes", "deprecations", "improvements", "documentation",
+                    "contributors", "license", "citation", "reference", "references", "source", "demo"}
+_NOT_TITLE_OPENERS = {"we", "i", "this", "it", "you", "our", "these", "please", "see", "add", "adds",
+                      "fix", "fixes", "support", "supports", "use", "uses", "now", "the"}
+
+
+def named_title(text: str) -> bool:
+    """Whether ``text`` has the shape of a titled paper, "Name: Subtitle of Three or More
+    Words" (the subtitle mostly capitalised), rather than a note ("Note: this is …")."""
+    m = _NAMED_TITLE.match(text.strip())
+    if not m or m.group("name").lower() in _NOT_TITLE_HEADS \
+            or m.group("name").split()[0].lower() in _NOT_TITLE_HEADS | {"step", "part", "chapter", "section"} \
+            or "," in m.group("name"):      # "April, 2022: …" is a dated note
+        return False
+    sub = m.group("sub")
+    if sub.split()[0].lower() in _NOT_TITLE_OPENERS or re.search(r"[.!?]\s", sub) or sub.endswith((".", "!", "?")):
+        return False
+    return titleish(sub) or len(sub.split()) >= 4 and sub.split()[0][0].isupper() and \
+        sum(w[0].isupper() for w in sub.split()) >= 2

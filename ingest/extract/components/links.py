@@ -19,7 +19,7 @@ from spacy.language import Language
 
 from kg.identifiers import hf_from_url, pypi_from_url, pypi_name
 from kg.keys import normalize_arxiv_id, normalize_name
-from ingest.extract.components.base import Mention, meta, mentions, text_of
+from ingest.extract.components.base import Mention, meta, mentions, named_title, text_of
 
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?/?$", re.I)
 _HF_PAPER = re.compile(r"huggingface\.co/papers/([^\s/?#]+)", re.I)
@@ -50,6 +50,10 @@ def classify_link(url: str, text: str) -> tuple[str, dict] | None:
     if _PAPER_HOSTS.search(url) and len(text.split()) >= 3:
         return "Paper", {}
     m = _GITHUB.search(url)
+    if not m and not pypi_from_url(url) and not _MODEL_DOC.search(url) and named_title(text):
+        # "[AnimateDiff: Animate Your Personalized …](project page)": a titled paper (36 of 48
+        # such link texts to pages other than arXiv and repositories in the training split)
+        return "Paper", {}
     if m:
         owner, repo = m.group(1), m.group(2)
         if repo.endswith(".git"):

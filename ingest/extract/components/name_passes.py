@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import re
 
-from ingest.extract.components.base import Mention, span_text, state
+from ingest.extract.components.base import Mention, named_title, span_text, state, text_of
 from ingest.extract.components.name_shapes import _BIB_PART, _CODE, _YEAR, shape, shape_text
 
 # a software release: "2.3.0", "v0.25", "v1" — three numbers, or a "v" (model names
 # carry one or two numbers: "Llama 3.1", "GPT 3.5")
 _COMPARATORS = frozenset({">=", "==", "<=", "~=", ">"})
+# the opening of a list item or heading: bullet, number, heading marks, a date
+_ITEM_OPENING = re.compile(r"^[\s>*+•#-]*(?:\d{1,3}[.)]\s+)?(?:[(\[]\d{4}(?:[-/.]\d{1,2}){0,2}[)\]]\s*)?")
+# "(ICLR 2020)", "(CVPR'2014)", "(NeurIPS 2023, oral)" after a title
+_VENUE_TAIL = re.compile(r"\s*\((?:[A-Z][\w&-]*\s*'?\d{2,4}|[A-Z][\w&-]*)(?:[,\s][^()]*)?\)\s*$")
+_PAPER_LINK_LABEL = re.compile(r"^\[?(?:paper|arxiv|pdf|abs)\]?$", re.I)
+_PAPER_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/|openreview\.net/|aclanthology\.org/|doi\.org/", re.I)
+_PAPER_FIELD = re.compile(r"(?m)^\W*Paper\s*:", re.I)
 _RELEASE = re.compile(r"^(?:v\d+(?:\.\d+)*|\d+\.\d+\.\d+)(?:[a-z]+\d*)?$")
 
 
@@ -251,6 +258,49 @@ class StructuralNames:
                 return None
             out.append((s, e, "Person", f"{first} {last}"))
         return out
+
+    def _titled_lines(self, doc, info, found, taken):
+        """A list item or heading that is a titled paper ("- **IsoNN: Isomorphic Neural
+        Network for … (ICLR 2020)**", "### ORPO: Monolithic Preference Optimization …")
+        with a paper link or a "Paper:" line in its item: a Paper. The title's short
+        name is then what it introduces (relation_passes)."""
+        text = text_of(doc)
+        if ": " not in text:
+            return
+        cues = [l.start for l in info.get("links", ())
+                if _PAPER_LINK_LABEL.match(l.text.strip()) or _PAPER_URL.search(l.url)]
+        cues += [m.start() for m in _PAPER_FIELD.finditer(text)]
+        if not cues:
+            return
+        pos = 0
+        for line in text.split("\n"):
+            start, pos = pos, pos + len(line) + 1
+            if ": " not in line:
+                continue
+            m = _ITEM_OPENING.match(line)
+            a = start + m.end()
+            body = line[m.end():]
+            cut = [l.start - start for l in info.get("links", ()) if start < l.start < pos and
+                   l.start - start > m.end()]
+            if cut:
+                body = line[m.end():min(cut)]
+            body = _VENUE_TAIL.sub("", body.rstrip(" |-–—,")).rstrip()
+            if not named_title(body):
+                continue
+            # the cue is on this line or within the next three
+            limit = text.find("\n", pos)
+            for _ in range(2):
+                if limit >= 0:
+                    limit = text.find("\n", limit + 1)
+            limit = len(text) if limit < 0 else limit
+            if not any(a <= c <= limit for c in cues):
+                continue
+            span = doc.char_span(a, a + len(body), alignment_mode="expand")
+            if span is None or not len(span) or any(taken[k] for k in range(span.start, span.end)):
+                continue
+            found.append(Mention(span.start, span.end, "Paper", "title", name=body, confidence=0.85))
+            for k in range(span.start, span.end):
+                taken[k] = True
 
     def _tags(self, doc, info, found, taken):
         """applied-ml style: `Org` `Year` tags at the end of a list line."""

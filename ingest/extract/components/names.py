@@ -104,6 +104,7 @@ class NameFinder(StructuralNames):
             for k in range(s, e):
                 taken[k] = True
         self._title(doc, info, found, taken, kind)
+        self._titled_lines(doc, info, found, taken)
         self._from_lists(doc, found, taken)
         self._people(doc, found, taken, kind)
         self._et_al(doc, found, taken)
