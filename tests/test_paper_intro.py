@@ -71,3 +71,15 @@ def test_link_text_wraps_but_not_over_a_blank_line():
 def test_soft_break_keeps_offsets_and_hard_breaks():
     c = clean("by A. Lee,\nB. Chen and\nC. Dao\n\nNext item\nSecond line")
     assert c.text == "by A. Lee, B. Chen and C. Dao\n\nNext item\nSecond line"
+
+
+def test_a_bold_title_before_a_paper_link_is_the_linked_paper(extractor):
+    text = "- (2023-04) **Scaling Quillformers to 1M Tokens and Beyond** [paper](https://arxiv.org/abs/2304.11062)"
+    cleaned = clean(text)
+    assert [(l.text, l.url) for l in cleaned.links][0] == \
+        ("Scaling Quillformers to 1M Tokens and Beyond", "https://arxiv.org/abs/2304.11062")
+    out = extractor.extract(Document(id="t", kind="list", text=text))
+    papers = {e.name: e for e in out.entities if str(e.label) == "Paper"}
+    assert papers["Scaling Quillformers to 1M Tokens and Beyond"].props.get("arxiv_id") == "2304.11062"
+    # bold text before a link to anything but a paper stays text
+    assert len(clean("**Quillify Toolkit for Everyone** [code](https://github.com/q/quillify)").links) == 1

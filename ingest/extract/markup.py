@@ -43,6 +43,11 @@ _MD_LINK = re.compile(r"\[((?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\]){1,500})\]
 # (replaced by a space, so offsets do not move)
 _SOFT_BREAK = re.compile(r"(?:(?<=,)|(?<=\band)|(?<=\bby))\n(?=[ \t]*[^\W\d_])")
 _EMPH = re.compile(r"(\*\*|__)(?=\S)|(?<=\S)(\*\*|__)")
+# "**Title** [paper](arXiv link)": the bold text is the linked paper's title; it becomes a
+# link to the same page, so link typing keys the Paper by its arXiv id
+_BOLD_PAPER = re.compile(r"\*\*([^*\n]{10,300}?)\*\*([ \t]{0,3}(?:[-–|:,][ \t]{0,3})?)"
+                         r"(\[\[?(?:paper|arxiv|pdf|abs)\]?\]\(([^()\s]*(?:arxiv\.org|huggingface\.co/papers|"
+                         r"openreview\.net|aclanthology\.org|doi\.org)[^()\s]*)\))", re.I)
 _TICK = re.compile(r"`([^`\n]{1,200})`")
 # a BibTeX entry ("please cite: @inproceedings{key, title={…}, author={Last, First and …}}")
 # is a citation record, not prose: its fields read as junk names ("Lena}", "Ada")
@@ -68,6 +73,7 @@ def clean(text: str) -> Cleaned:
         text = html.unescape(text)
     text = _without_bibtex(text)
     text = _IMAGE_MD.sub("", text)
+    text = _BOLD_PAPER.sub(lambda m: f"[{m.group(1)}]({m.group(4)}){m.group(2)}{m.group(3)}", text)
     text = _EMPH.sub("", text)
     text = _SOFT_BREAK.sub(" ", text)
     out: list[str] = []
