@@ -179,3 +179,13 @@ def test_a_titled_paper_in_a_list_or_heading_is_a_paper(extractor, kind, text, p
 def test_notes_and_lines_without_a_paper_cue_are_not_papers(extractor, text):
     out = extractor.extract(Document(id="t", kind="list", text=text))
     assert not [e.name for e in out.entities if str(e.label) == "Paper" and ":" in e.name]
+
+
+def test_another_name_of_a_family_does_not_carry_its_members():
+    # "Text-to-Text Transfer Transformer" is T5 by another name; T5-11B, which the catalog
+    # lists under T5, is a member with its own node, not one of its aliases
+    out = Extractor(learned=False).extract(Document(
+        id="t", kind="newsletter", text="Quillkit fine-tunes the Text-to-Text Transfer Transformer on its data."))
+    found = {e.name: e for e in out.entities}
+    assert "T5" in found["Text-to-Text Transfer Transformer"].aliases
+    assert not {"T5-11B", "T5-large"} & set(found["Text-to-Text Transfer Transformer"].aliases)

@@ -100,7 +100,7 @@ class CatalogMatcher:
             if _other_name(surface, entry.name):
                 # "Kafka", "Facebook": the text's own name is kept (what the text states);
                 # the catalog name becomes an alias
-                name, aliases = text, [entry.name, *entry.aliases]
+                name, aliases = text, [entry.name, *aliases]
             found.append(Mention(start, end, labels[0] if len(labels) == 1 else None, "catalog",
                                  name=name, aliases=aliases,
                                  props={"catalog_labels": labels, "catalog_name": entry.name},
@@ -136,7 +136,9 @@ _COUNT_NOUNS = {"parameters", "parameter", "params", "tokens", "images", "exampl
 # what may follow a family's name in an alias that is still the family's own name
 # ("Transformer architecture", "COCO dataset")
 _FAMILY_NOUNS = {"architecture", "model", "models", "network", "networks", "net", "dataset", "datasets",
-                 "benchmark", "corpus", "library", "framework", "toolkit", "package", "method", "algorithm"}
+                 "benchmark", "corpus", "library", "framework", "toolkit", "package", "method", "algorithm",
+                 "algorithms", "loss", "losses", "prompting", "objective", "optimizer", "layer", "layers",
+                 "block", "blocks", "module", "approach", "technique", "family", "series", "paper"}
 
 
 def _size_alias(surface: str, name: str) -> bool:
