@@ -190,3 +190,15 @@ def test_a_read_that_scans_a_label_once_per_row_waits_for_its_index(tmp_path):
         assert seen == ["building", "building", "built"]
     finally:
         store.close()
+
+
+def test_shortest_path_search_deepens_and_still_runs_as_written():
+    # FalkorDB's algo.SPpaths searches every path up to maxLen; the store asks with
+    # $path_length 1, 2, … and stops at the first answer. The rendered text keeps its
+    # bound, so the same query run as written (no parameter) searches to it.
+    from kg.store.embedded import dialect
+    from queries import get
+    text = get("path").render(dialect.FRAGMENTS)
+    assert dialect.deepening_bound(text) == 6
+    assert "coalesce($path_length, 6)" in text
+    assert dialect.deepening_bound(get("neighbors").render(dialect.FRAGMENTS)) is None

@@ -114,7 +114,12 @@ class GraphStore(abc.ABC):
             final["q_fulltext"] = self.fulltext_query(str(given["q"]))
             if not final["q_fulltext"]:  # only punctuation: no full-text query can match
                 return []
-        return self.read(query.render(self.fragments), final)
+        return self._read_rendered(query.render(self.fragments), final)
+
+    def _read_rendered(self, text: str, params: dict) -> list[dict]:
+        """Run a rendered named query (a backend may run it its own way: FalkorDB deepens
+        shortest-path searches)."""
+        return self.read(text, params)
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Node counts per schema label and edge counts per relation type."""

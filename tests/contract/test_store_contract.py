@@ -33,6 +33,12 @@ EXPECTED = [
      [{"nodes": ["functorch", "PyTorch", "MLP-Mixer", "TSMixer"],
        "relations": ["BUILT_ON", "IMPLEMENTS", "BUILT_ON"], "length": 3}]),
     ("path", {"from": "GreyKite", "to": "MLP-Mixer"}, []),
+    # the shortest of several paths (PyTorch3D → PyTorch → MLP-Mixer ← TSMixer, not longer ones)
+    ("path", {"from": "PyTorch3D", "to": "TSMixer"},
+     [{"nodes": ["PyTorch3D", "PyTorch", "MLP-Mixer", "TSMixer"],
+       "relations": ["BUILT_ON", "IMPLEMENTS", "BUILT_ON"], "length": 3}]),
+    ("path", {"from": "PyTorch", "to": "TSMixer"},
+     [{"nodes": ["PyTorch", "MLP-Mixer", "TSMixer"], "relations": ["IMPLEMENTS", "BUILT_ON"], "length": 2}]),
 ]
 
 

@@ -17,10 +17,25 @@ from kg.store.writes import ALIAS_LABEL
 SCHEMA_RELATIONS = "[" + ", ".join(f"'{t}'" for t in RelType) + "]"
 
 
+PATH_LENGTH_PARAM = "path_length"
+_DEEPENED = re.compile(r"maxLen: coalesce\(\$%s, (\d+)\)" % PATH_LENGTH_PARAM)
+
+
 def shortest_path(a: str, b: str, var: str, max_len: str) -> str:
+    # algo.SPpaths explores every path up to maxLen even after it found a shorter one
+    # (1.4 s at maxLen 6 against 0.8 ms at 3 between two names 3 apart on the 100 k-document
+    # store): the store asks with $path_length 1, 2, … up to the bound and stops at the first
+    # answer (``deepening_bound``); without the parameter the query searches to the bound
     return (f"CALL algo.SPpaths({{sourceNode: {a}, targetNode: {b}, "
-            f"relTypes: {SCHEMA_RELATIONS}, maxLen: {int(max_len)}, "
+            f"relTypes: {SCHEMA_RELATIONS}, maxLen: coalesce(${PATH_LENGTH_PARAM}, {int(max_len)}), "
             f"relDirection: 'both'}}) YIELD path AS {var}")
+
+
+def deepening_bound(query: str) -> int | None:
+    """The longest path a rendered query searches when it is run with ``$path_length``
+    1, 2, … (iterative deepening), or None for a query without a shortest path."""
+    m = _DEEPENED.search(query)
+    return int(m.group(1)) if m else None
 
 
 def fulltext_entities(query_param: str) -> str:

@@ -210,6 +210,16 @@ class EmbeddedStore(GraphStore):
     def fulltext_query(self, text: str) -> str:
         return dialect.fulltext_query(text)
 
+    def _read_rendered(self, text: str, params: dict) -> list[dict]:
+        bound = dialect.deepening_bound(text)
+        if bound is None or dialect.PATH_LENGTH_PARAM in params:
+            return self.read(text, params)
+        for length in range(1, bound + 1):      # iterative deepening: the shortest answer first
+            rows = self.read(text, {**params, dialect.PATH_LENGTH_PARAM: length})
+            if rows:
+                return rows
+        return []
+
     @contextlib.contextmanager
     def _ingest_lock(self) -> Iterator[None]:
         """flock on a file beside the data: the kernel releases it if the holder dies."""
