@@ -5,14 +5,18 @@ whose labels some relation type allows: pairs within a sentence, and item-level
 pairs between the item's subject (heading, bold or first linked name, arXiv title)
 and every mention of the body — facts that hang on the item rather than on a name
 in the same sentence. A sentence that opens with "It"/"The library" puts the subject
-there too.
+there too. The library a document comes from (its repository or docs site), where the
+text names it, is paired with the document's other names the same way.
 
 Features (``pair_features``) describe the context, never the names themselves, so
 the model carries over to names it has not seen: the label pair, the words between
 the two mentions and around them, their order and distance, other mentions in
-between, coordination, parentheses, whether the pair is item-level. They are hashed
+between, coordination, parentheses, whether the pair is item-level, and how one name
+is built from the other ("Real-ESRGAN" from "ESRGAN": ``derivation``). They are hashed
 into a fixed space; the weights (one row per class, ``NONE`` first) are a numpy
-archive trained by ``python -m ingest.extract.training relations``.
+archive trained by ``python -m ingest.extract.training relations``. After the model,
+one document-level rule: a library implementing a paper implements what the paper
+introduces (``implementations_via_papers``).
 """
 from __future__ import annotations
 
