@@ -18,6 +18,7 @@ from kg.keys import normalize_name as _normalize_name
 from ingest.extract.catalog import get_catalog
 from ingest.resolve import fold_size
 from ingest.extract.components.base import Mention, mentions, span_text, state
+from ingest.extract.components.name_shapes import COUNT_NOUNS
 
 
 @lru_cache(maxsize=65536)
@@ -130,7 +131,6 @@ class CatalogMatcher:
 _DEPTH_TAIL = re.compile(r"(?<=[A-Za-z])[-\s]?\d{2,}$")
 _VERSION = re.compile(r"^v?\d+\.\d+(?:\.\d+)*$")
 _SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?[BM])$")
-_COUNT_NOUNS = {"parameters", "parameter", "params", "tokens", "images", "examples", "samples", "steps"}
 
 
 # what may follow a family's name in an alias that is still the family's own name
@@ -171,7 +171,7 @@ def _variant_end(doc, end: int) -> int:
     elif k + 1 < n and doc[k].text == "-" and not doc[k - 1].whitespace_ and not doc[k].whitespace_ \
             and _SIZE.match(doc[k + 1].text):
         k += 2
-    if k > end and k < n and doc[k].lower_ in _COUNT_NOUNS:
+    if k > end and k < n and doc[k].lower_ in COUNT_NOUNS:
         return end
     return k
 

@@ -30,6 +30,7 @@ from spacy.tokens import Span
 
 from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of, titleish, state
+from ingest.extract.components.name_shapes import COUNT_NOUNS
 
 MAX_TOKENS = 12   # longer spans are titles; the recogniser's long non-Paper spans are run-ons
 RECOGNISED = "mlkg_recognised"   # doc.spans key: the recogniser's names that passed the checks below
@@ -44,10 +45,12 @@ _OPENERS, _CLOSERS = frozenset("[({<"), frozenset("])}>")
 
 def _trimmed(doc, ent):
     """The recogniser's span without a bracket it ran into ("… Retrieval [" before
-    "[paper](…)"); None when nothing is left."""
+    "[paper](…)") or a count it ran into ("Mixtral 3 times"); None when nothing is left."""
     s, e = ent.start, ent.end
     while e > s and doc[e - 1].text in _OPENERS:
         e -= 1
+    if e - s > 1 and doc[e - 1].text.isdigit() and e < len(doc) and doc[e].lower_ in COUNT_NOUNS:
+        e -= 1      # "Mixtral 3 times": a count, not a version
     while s < e and doc[s].text in _CLOSERS:
         s += 1
     if s == e:

@@ -11,6 +11,11 @@ _SIZE = re.compile(r"^\$?\d+(?:\.\d+)?[BMKbmk]\$?$|^\d+(?:\.\d+)?(?:B|M|K)-?(?:p
 _FUNC = {"of", "for", "in", "and", "the", "with", "to", "on", "a", "an", "from", "via", "is", "are",
          "at", "by", "or", "as", "&", "without", "beyond", "through", "into", "vs", "vs."}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+# a number before one of these counts something ("Mixtral 3 times", "BERT 110M parameters"):
+# it is not a version or size of the name before it
+COUNT_NOUNS = frozenset({"parameters", "parameter", "params", "tokens", "images", "examples", "samples",
+                         "steps", "times", "epochs", "runs", "seeds", "rounds", "iterations", "trials",
+                         "gpus", "days", "hours", "minutes", "seconds", "layers"})
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+\w*$", re.I)      # "v0.5.0", "2.3.0rc1": a release, not a name
 
 
