@@ -115,6 +115,13 @@ def mlkg_links(doc):
 _PAPER_LABEL = re.compile(r"^\[?(?:paper|arxiv|pdf|abs)\]?$", re.I)
 
 
+def paper_link(text: str, url: str) -> bool:
+    """A link labelled as a paper ("[paper](…)", "[[arXiv]](…)") or pointing at a paper's
+    page (arXiv, Hugging Face papers, OpenReview, ACL Anthology, a DOI)."""
+    return bool(_PAPER_LABEL.match(text.strip()) or _ARXIV.search(url) or _HF_PAPER.search(url)
+                or _PAPER_HOSTS.search(url))
+
+
 def attach_paper_links(doc, ms) -> None:
     """A paper title followed on its line by a labelled link ("**Title** [[paper](arXiv
     link)] [[code](…)]"): the link's arXiv id is the title's, so the Paper is keyed by it

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ingest.extract.components.base import Mention, named_title, span_text, state, text_of, titleish
+from ingest.extract.components.links import paper_link
 from ingest.extract.components.name_shapes import _BIB_PART, _CODE, _YEAR, shape, shape_text
 
 # a software release: "2.3.0", "v0.25", "v1" — three numbers, or a "v" (model names
@@ -17,8 +18,6 @@ _COMPARATORS = frozenset({">=", "==", "<=", "~=", ">"})
 _ITEM_OPENING = re.compile(r"^[\s>*+•#-]*(?:\d{1,3}[.)]\s+)?(?:[(\[]\d{4}(?:[-/.]\d{1,2}){0,2}[)\]]\s*)?")
 # "(ICLR 2020)", "(CVPR'2014)", "(NeurIPS 2023, oral)" after a title
 _VENUE_TAIL = re.compile(r"\s*\((?:[A-Z][\w&-]*\s*'?\d{2,4}|[A-Z][\w&-]*)(?:[,\s][^()]*)?\)\s*$")
-_PAPER_LINK_LABEL = re.compile(r"^\[?(?:paper|arxiv|pdf|abs)\]?$", re.I)
-_PAPER_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/|openreview\.net/|aclanthology\.org/|doi\.org/", re.I)
 _PAPER_FIELD = re.compile(r"(?m)^\W*Paper\s*:", re.I)
 _RELEASE = re.compile(r"^(?:v\d+(?:\.\d+)*|\d+\.\d+\.\d+)(?:[a-z]+\d*)?$")
 
@@ -270,8 +269,7 @@ class StructuralNames:
         fields = [m.start() for m in _PAPER_FIELD.finditer(text)]
         if ": " not in text and not fields:
             return
-        cues = [l.start for l in info.get("links", ())
-                if _PAPER_LINK_LABEL.match(l.text.strip()) or _PAPER_URL.search(l.url)] + fields
+        cues = [l.start for l in info.get("links", ()) if paper_link(l.text, l.url)] + fields
         if not cues:
             return
         pos = 0
