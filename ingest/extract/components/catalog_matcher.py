@@ -51,12 +51,17 @@ class CatalogMatcher:
             key = f"c{len(self.entries)}"
             self.entries[key] = items
             self.matcher.add(key, [nlp.make_doc(items[0][0])])
-        # the catalog lists sizes as aliases ("T5-11B"); a size is its own node, not a name
-        # of the family a document's "T5" may merge it into: a model's aliases without them
+        # the catalog lists sizes and members as aliases ("T5-11B", "Kinetics-400"); a member
+        # is its own node, not a name of the family a document's "T5" may merge it into: a
+        # family's aliases without them, and which surfaces name a member (both once, here,
+        # not per match)
         self.family_aliases: dict[int, list[str]] = {}
-        for _surface, entry in self.catalog.surfaces():
+        self.member_surfaces: set[tuple[str, int]] = set()
+        for surface, entry in self.catalog.surfaces():
             if id(entry) not in self.family_aliases:
-                self.family_aliases[id(entry)] = [a for a in entry.aliases if not _size_alias(a, entry.name)]
+                self.family_aliases[id(entry)] = [a for a in entry.aliases if not _member_alias(a, entry.name)]
+            if _member_alias(surface, entry.name):
+                self.member_surfaces.add((surface, id(entry)))
 
     def __call__(self, doc):
         found = mentions(doc)
@@ -89,7 +94,7 @@ class CatalogMatcher:
                 else list(entry.aliases)
             family = labels[0] if labels in (["Architecture"], ["Dataset"]) else None
             variant_end = _variant_end(doc, end) if labels == ["Architecture"] else end
-            if variant_end > end or (family and _size_alias(surface, entry.name)):
+            if variant_end > end or (family and (surface, id(entry)) in self.member_surfaces):
                 # "Mixtral 8x22B", "Llama 3.1 405B", "Kinetics-400", "ZeRO-Offload": the text
                 # names a size, version or member of the family — its own node, not an alias
                 # of the family's
@@ -141,7 +146,7 @@ _FAMILY_NOUNS = {"architecture", "model", "models", "network", "networks", "net"
                  "block", "blocks", "module", "approach", "technique", "family", "series", "paper"}
 
 
-def _size_alias(surface: str, name: str) -> bool:
+def _member_alias(surface: str, name: str) -> bool:
     """A catalog alias that is the family's name with a size, version or member name
     written after it ("T5-11B", "Falcon-40B", "ResNet-50", "Grok-1", "Kinetics-400",
     "ZeRO-Offload"): the text names that variant, which is its own node. A name with
