@@ -192,10 +192,11 @@ def test_a_read_that_scans_a_label_once_per_row_waits_for_its_index(tmp_path):
         store.close()
 
 
-def test_shortest_path_search_deepens_and_still_runs_as_written():
+def test_shortest_path_search_is_rendered_for_deepening():
     # FalkorDB's algo.SPpaths searches every path up to maxLen; the store asks with
     # $path_length 1, 2, … and stops at the first answer. The rendered text keeps its
-    # bound, so the same query run as written (no parameter) searches to it.
+    # bound, so the same query run as written with $path_length null searches to it (run so in
+    # tests/contract/test_store_contract.py).
     from kg.store.embedded import dialect
     from queries import get
     text = get("path").render(dialect.FRAGMENTS)

@@ -53,6 +53,17 @@ def test_named_query_answers(loaded, name, params, rows):
     assert loaded.run_query(name, params) == rows
 
 
+def test_the_path_query_runs_as_written(loaded):
+    # the analysts' way: the rendered text with its parameters, no store-side deepening
+    # (FalkorDB wants every parameter the text names: $path_length null searches to the bound)
+    from queries import get
+    from kg.keys import normalize_name
+    text = get("path").render(loaded.fragments)
+    params = {"from_key": normalize_name("functorch"), "to_key": normalize_name("TSMixer"),
+              "include_rejected": False, "path_length": None}
+    assert loaded.read(text, params) == loaded.run_query("path", {"from": "functorch", "to": "TSMixer"})
+
+
 def test_neighbors_lists_both_directions_with_support(loaded):
     rows = loaded.run_query("neighbors", {"name": "MLP-Mixer"})
     as_tuples = {(r["relation"], r["direction"], r["neighbor"], r["support"]) for r in rows}
