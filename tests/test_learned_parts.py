@@ -91,20 +91,3 @@ def test_the_library_a_changelog_comes_from_is_paired_with_its_bullets():
     assert all(any(f.startswith("origin|") for f in fs) for c, fs in zip(cands, feats) if c.origin)
     plain = Extractor().analyse(Document(id="t", kind="newsletter", text=text))
     assert not any(c.origin for c in doc_candidates(plain)[1])     # no URL: no such pairs
-
-
-def test_an_implementation_of_a_paper_implements_what_the_paper_introduces():
-    from ingest.extract.components.base import Mention, RelationHit
-    from ingest.extract.components.relation_model import implementations_via_papers
-    ms = [Mention(0, 1, "Architecture", "title", "Quellformer"),
-          Mention(5, 6, "Library", "catalog", "PyTorch"),
-          Mention(9, 20, "Paper", "title", "Quellformer: Sparse Attention for Long Documents"),
-          Mention(30, 31, "Architecture", "model", "Zorvit")]
-    hits = [RelationHit("IMPLEMENTS", 1, 2, "s", 0.8, "implements:implementation-of-paper"),
-            RelationHit("INTRODUCES", 2, 0, "s", 0.6, "model"),
-            RelationHit("BUILT_ON", 0, 3, "s", 0.7, "model")]
-    implementations_via_papers(hits, ms)
-    added = [(ms[h.head].name, h.type, ms[h.tail].name, h.confidence, h.cue) for h in hits[3:]]
-    assert added == [("PyTorch", "IMPLEMENTS", "Quellformer", 0.6, "implements:via-paper")]
-    implementations_via_papers(hits, ms)      # once only
-    assert len(hits) == 4

@@ -14,9 +14,7 @@ the two mentions and around them, their order and distance, other mentions in
 between, coordination, parentheses, whether the pair is item-level, and how one name
 is built from the other ("Real-ESRGAN" from "ESRGAN": ``derivation``). They are hashed
 into a fixed space; the weights (one row per class, ``NONE`` first) are a numpy
-archive trained by ``python -m ingest.extract.training relations``. After the model,
-one document-level rule: a library implementing a paper implements what the paper
-introduces (``implementations_via_papers``).
+archive trained by ``python -m ingest.extract.training relations``.
 """
 from __future__ import annotations
 
@@ -332,35 +330,7 @@ class RelationModel:
             sentence = span_text(doc, s, e) if e > s else text
             hits.append(RelationHit(rtype, c.head, c.tail, sentence, round(p, 3), cue="model"))
             have.add((rtype, c.head, c.tail))
-        implementations_via_papers(hits, ms)
         return doc
-
-
-def implementations_via_papers(hits: list[RelationHit], ms: list[Mention]) -> None:
-    """"This is a PyTorch implementation of the paper [P]", with P introducing X in the
-    same text: PyTorch implements X too (22 of 27 such pairs of facts in the training
-    annotations carry it). Names are compared normalised: the title and the paper's
-    mention in the body are two mentions of one paper."""
-    key = [normalize_name(m.name) for m in ms]
-    introduces: dict[str, list[RelationHit]] = {}
-    for h in hits:
-        if h.type == "INTRODUCES":
-            introduces.setdefault(key[h.head], []).append(h)
-    if not introduces:
-        return
-    have = {("IMPLEMENTS", key[h.head], key[h.tail]) for h in hits}
-    for h in list(hits):
-        if h.type != "IMPLEMENTS" or ms[h.tail].label != "Paper":
-            continue
-        for intro in introduces.get(key[h.tail], ()):
-            if ms[intro.tail].label != "Architecture":
-                continue
-            fact = ("IMPLEMENTS", key[h.head], key[intro.tail])
-            if fact not in have:
-                have.add(fact)
-                hits.append(RelationHit("IMPLEMENTS", h.head, intro.tail, h.sentence,
-                                        round(min(h.confidence, intro.confidence), 3),
-                                        cue="implements:via-paper"))
 
 
 @Language.factory("mlkg_relation_model_v1", default_config={"model_path": None})
