@@ -190,9 +190,6 @@ def test_a_changelog_bullets_verb_and_a_release_number_are_not_names(ex):
     assert not names(found) & {"support quorvex", "add brindle", "fix tarnwick", "v0.7.1"}
 
 
-@pytest.mark.xfail(strict=True, reason="the recogniser of stop 21 (width 64, depth 2) itself starts the name after "
-                   "'Support' ('Vector Machines'): changelog lines 'Support X' taught it the verb; the rules only "
-                   "trim a bullet's verb and never extend a recognised span (issue 14 note)")
 def test_a_sentence_may_still_open_with_a_name_that_starts_like_a_verb(full):
     # only a bullet's first word is taken for a changelog verb
     found = ents(full, "Support Vector Machines remain a strong baseline on small tabular data.")

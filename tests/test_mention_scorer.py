@@ -141,14 +141,15 @@ def _junk_found(extractor) -> set[str]:
 
 
 def test_class_names_units_and_hardware_are_dropped_in_part(extractor):
-    # without the scorer the rules and the recogniser propose nearly all of them (the
-    # docs kind types name-shaped words Architecture); the scorer, set to favour recall
-    # (threshold 0.25), drops some — the junk it keeps scores near the threshold
+    # without the scorer the rules and the recogniser propose most of them (the docs
+    # kind types name-shaped words Architecture; the stop-22 recogniser itself leaves
+    # out four); the scorer, set to favour recall, drops some — the junk it keeps
+    # scores near the threshold
     nlp = build_pipeline()
     nlp.remove_pipe("mlkg_mention_scorer_v1")
     without = _junk_found(Extractor(nlp))
     with_scorer = _junk_found(extractor)
-    assert len(without) >= 5, without
+    assert len(without) >= 4, without
     assert with_scorer < without and len(without - with_scorer) >= 3, with_scorer
 
 

@@ -2,7 +2,8 @@
 
 Markdown links ``[text](url)`` and HTML anchors become their text, with a
 :class:`LinkSpan` recording the character offsets in the cleaned text and the
-target. Images/badges, emphasis markers, HTML tags and entities are removed;
+target. Images/badges, emphasis markers, quote markers, HTML tags and entities are
+removed, and backslash escapes render as the character they escape;
 backticked words are kept as text and recorded as ``tags`` (applied-ml lists put
 the organisation in backticks); BibTeX entries are dropped. Offsets always refer to
 the returned text.
@@ -43,12 +44,24 @@ _MD_LINK = re.compile(r"\[((?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\]){1,500})\]
 # (replaced by a space, so offsets do not move)
 _SOFT_BREAK = re.compile(r"(?:(?<=,)|(?<=\band)|(?<=\bby))\n(?=[ \t]*[^\W\d_])")
 _EMPH = re.compile(r"(\*\*|__)(?=\S)|(?<=\S)(\*\*|__)")
+# "*italic*" (one star each side, not inside a word: "Albert Gu*, Tri Dao*" mark equal
+# contribution and stay); underscores are left alone (LaTeX subscripts, snake_case)
+_ITALIC = re.compile(r"(?<![\w*])\*(?![\s*])([^*\n]{1,300}?)(?<![\s*])\*(?![\w*])")
 # "**Title** [paper](arXiv link)": the bold text is the linked paper's title; it becomes a
 # link to the same page, so link typing keys the Paper by its arXiv id
 _BOLD_PAPER = re.compile(r"\*\*([^*\n]{10,300}?)\*\*([ \t]{0,3}(?:[-–|:,][ \t]{0,3})?)"
                          r"(\[\[?(?:paper|arxiv|pdf|abs)\]?\]\(([^()\s]*(?:arxiv\.org|huggingface\.co/papers|"
                          r"openreview\.net|aclanthology\.org|doi\.org)[^()\s]*)\))", re.I)
 _TICK = re.compile(r"`([^`\n]{1,200})`")
+# markdown's backslash escapes ("Edward J. Hu\\*", "ERNIE\\_3") render as the character
+# itself: each is held as a private-use character through the steps that read markup
+# characters (emphasis, links) and restored at the end, so "\\*" never closes emphasis
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPED_BASE = 0xF000
+_UNESCAPE = {_ESCAPED_BASE + c: chr(c) for c in range(0x21, 0x7F)}
+# a backslash ending a line is markdown's hard line break; "> " opens a quoted line
+_HARD_BREAK = re.compile(r"\\(?=\n)")
+_QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.M)
 # a BibTeX entry ("please cite: @inproceedings{key, title={…}, author={Last, First and …}}")
 # is a citation record, not prose: its fields read as junk names ("Lena}", "Ada")
 _BIBTEX = re.compile(r"@(?:article|inproceedings|misc|techreport|book|incollection|inbook|phdthesis|"
@@ -72,9 +85,13 @@ def clean(text: str) -> Cleaned:
         text = _TAG.sub("", text)
         text = html.unescape(text)
     text = _without_bibtex(text)
+    text = _HARD_BREAK.sub("", text)
+    text = _ESCAPE.sub(lambda m: chr(_ESCAPED_BASE + ord(m.group(1))), text)
+    text = _QUOTE.sub("", text)
     text = _IMAGE_MD.sub("", text)
     text = _BOLD_PAPER.sub(lambda m: f"[{m.group(1)}]({m.group(4)}){m.group(2)}{m.group(3)}", text)
     text = _EMPH.sub("", text)
+    text = _ITALIC.sub(r"\1", text)
     text = _SOFT_BREAK.sub(" ", text)
     out: list[str] = []
     links: list[LinkSpan] = []
@@ -88,10 +105,10 @@ def clean(text: str) -> Cleaned:
         inner = re.sub(r"\s+", " ", inner)
         start = length
         length = _append(out, inner, tags, length)
-        links.append(LinkSpan(start, length, match.group(2), inner))
+        links.append(LinkSpan(start, length, match.group(2).translate(_UNESCAPE), inner.translate(_UNESCAPE)))
         pos = match.end()
     _append(out, text[pos:], tags, length)
-    return Cleaned("".join(out), tuple(links), tuple(tags))
+    return Cleaned("".join(out).translate(_UNESCAPE), tuple(links), tuple(tags))
 
 
 def _without_bibtex(text: str) -> str:
