@@ -189,3 +189,21 @@ def test_another_name_of_a_family_does_not_carry_its_members():
     found = {e.name: e for e in out.entities}
     assert "T5" in found["Text-to-Text Transfer Transformer"].aliases
     assert not {"T5-11B", "T5-large"} & set(found["Text-to-Text Transfer Transformer"].aliases)
+
+
+@pytest.mark.parametrize("opening", ["Official", "Unofficial", "Practical", "Usable", "Modular"])
+def test_a_sentence_opening_adjective_before_implementation_is_no_library(extractor, opening):
+    ents = _entities(extractor, f"Quellformer - Pytorch\n\n{opening} implementation of Quellformer, in Pytorch.")
+    assert not {n for n, label in ents if n == opening}
+    assert ("Quellformer", "Architecture") in ents
+
+
+@pytest.mark.parametrize("line, name, label", [
+    ("- [03/10] Releasing Quellbench-Eval, a highly efficient evaluation pipeline.", "Quellbench-Eval", "Library"),
+    ("- [Feature] Support Textual Inversion by @someone in https://github.com/o/r/pull/1", "Textual Inversion",
+     "Architecture"),
+])
+def test_a_tag_opening_a_changelog_line_is_followed_by_its_verb_not_a_name(extractor, line, name, label):
+    ents = _entities(extractor, line)
+    assert (name, label) in ents
+    assert not [n for n, _ in ents if n.split()[0] in {"Releasing", "Support"}]

@@ -150,16 +150,21 @@ class LearnedNames:
     @staticmethod
     def _written_lowercase_elsewhere(doc, ent, text: str) -> bool:
         """"Sparse Routing helps. We use sparse routing …": capitalised only where a
-        sentence starts, so an ordinary phrase (the rules' test for generic words)."""
-        low = text.lower()
-        if low == text:
-            return False
+        sentence starts, so an ordinary phrase (the rules' test for generic words) — the
+        span as recognised, or without the lower-case words it ran into ("… helps")."""
+        end = ent.end
+        while end - ent.start > 1 and doc[end - 1].text.islower():
+            end -= 1
         full = text_of(doc)
-        at = full.find(low)
-        while at >= 0:
-            if at != doc[ent.start].idx:
-                return True
-            at = full.find(low, at + 1)
+        for phrase in {text, span_text(doc, ent.start, end)}:
+            low = phrase.lower()
+            if low == phrase:
+                continue
+            at = full.find(low)
+            while at >= 0:
+                if at != doc[ent.start].idx:
+                    return True
+                at = full.find(low, at + 1)
         return False
 
     @staticmethod

@@ -19,15 +19,21 @@ from spacy.language import Language
 
 from kg.identifiers import hf_from_url, pypi_from_url, pypi_name
 from kg.keys import normalize_arxiv_id, normalize_name
-from ingest.extract.components.base import Mention, meta, mentions, named_title, text_of
+from ingest.extract.components.base import Mention, meta, mentions, named_title, text_of, titleish
 
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?/?$", re.I)
 _HF_PAPER = re.compile(r"huggingface\.co/papers/([^\s/?#]+)", re.I)
 _PAPER_HOSTS = re.compile(r"(?:openreview\.net/(?:forum|pdf)|aclanthology\.org/|doi\.org/|proceedings\.|papers\.nips\.cc|dl\.acm\.org/doi)", re.I)
+# publishers' and proceedings' pages: a link text there that reads like a title is the paper's
+_SCHOLARLY_HOSTS = re.compile(r"(?:aclweb\.org/anthology|openaccess\.thecvf\.com|jmlr\.org/papers|mlr\.press/|ijcai\.org/|"
+                              r"ojs\.aaai\.org/|ieeexplore\.ieee\.org/|nature\.com/articles|science\.org/doi|biorxiv\.org/|"
+                              r"medrxiv\.org/|semanticscholar\.org/paper|link\.springer\.com/|sciencedirect\.com/|"
+                              r"ecva\.net/papers|isca-speech\.org/archive)", re.I)
 _GITHUB = re.compile(r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.I)
 _MODEL_DOC = re.compile(r"/model_doc/|huggingface\.co/(?!docs|papers|blog|spaces|datasets|learn)[^/\s]+/[^/\s]+/?$", re.I)
 # a pull request, issue, commit or discussion of a repository is not the repository
 _GITHUB_ACTIVITY = re.compile(r"github\.com/[^/\s]+/[^/\s]+/(?:pull|pulls|issues|commit|commits|compare|discussions|actions|releases|wiki|graphs|security)\b", re.I)
+_ET_AL = re.compile(r"\bet al\b", re.I)
 _HF_DATASET = re.compile(r"huggingface\.co/datasets/", re.I)
 # link text that names the package index or the act of installing, not the library
 _PYPI_LABEL = re.compile(r"^(?:on |the |our |a )?(?:pypi|pip|pip install|python|package|python package|pypi package|"
@@ -48,6 +54,8 @@ def classify_link(url: str, text: str) -> tuple[str, dict] | None:
         arxiv_id = normalize_arxiv_id(m.group(1))
         return "Paper", ({"arxiv_id": arxiv_id} if arxiv_id else {})
     if _PAPER_HOSTS.search(url) and len(text.split()) >= 3:
+        return "Paper", {}
+    if _SCHOLARLY_HOSTS.search(url) and titleish(text) and not _ET_AL.search(text):
         return "Paper", {}
     m = _GITHUB.search(url)
     if not m and not pypi_from_url(url) and not _MODEL_DOC.search(url) and named_title(text):

@@ -248,8 +248,20 @@ def protected(doc, ms: list[Mention], keys: list[str] = (), precise: frozenset =
     # a name linked to its own PyPI page ("[`accelerate`](https://pypi.org/project/accelerate/)")
     out |= {i for i, m in enumerate(ms) if m.source == "link" and m.props.get("pypi")
             and pypi_name(m.name) == m.props["pypi"]}
-    out |= {i for i, k in enumerate(keys) if k and k in precise}
+    starts = state(doc).starts or []
+    out |= {i for i, k in enumerate(keys) if k and k in precise
+            and not (k.startswith("head-noun:") and _sentence_word(doc, ms[i], starts))}
     return out
+
+
+def _sentence_word(doc, m: Mention, starts: list[bool]) -> bool:
+    """A one-word name that opens its sentence and is an English word ("Practical
+    implementation of …", "Official implementation of …"): the capital is the
+    sentence's, so the head noun after it does not vouch for a name (a verb after it
+    still does: "Nimbus implements …")."""
+    if m.end - m.start != 1 or not (m.start < len(starts) and starts[m.start]) or not m.name.istitle():
+        return False      # "marble is a library …": a lower-case opening is the name's own
+    return is_ordinary_english(m.name)
 
 
 def ordinary_words(ms: list[Mention], catalog) -> list[bool]:

@@ -125,13 +125,14 @@ class EntityTyper:
             for (a, b), gap in zip(zip(ms, ms[1:]), gaps):
                 if len(gap) > 12 or not _COORD.match(gap):
                     continue
-                # the recogniser's type yields to a coordinated sibling typed by the catalog or
-                # a cue ("both JaxLib and TorchLite"): siblings share a type
+                # the recogniser's (or a name shape's) type yields to a coordinated sibling
+                # typed by the catalog or a cue ("both JaxLib and TorchLite", "on the Quill,
+                # Tarn and Gorse"): siblings share a type
                 for x, y in ((a, b), (b, a)):
-                    if x.source == "model" and not x.props.get("cue") and x.label != y.label \
+                    if x.source in {"model", "shape"} and not x.props.get("cue") and x.label != y.label \
                             and (y.source in {"catalog", "cue", "link"} or y.props.get("cue") or y.props.get("coord")) \
                             and y.label in {"Architecture", "Library", "Dataset"} \
-                            and x.label in {"Architecture", "Library", "Dataset"}:
+                            and x.label in {"Architecture", "Library", "Dataset", "Organization"}:
                         x.label = y.label
                         x.props["coord"] = True      # typed by its sibling: passes it on
                 if a.label is None and b.label is not None and b.label not in {"Paper", "Person"}:

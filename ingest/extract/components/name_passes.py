@@ -1,6 +1,7 @@
 """The name finder's structural passes: names that the document's layout, not a
 cue word, vouches for — the title (a paper, a page's model, "X - Pytorch"),
-"(from A, B)" organisation lists, author lines after "by", "X et al.", "x is a
+"(from A, B)" organisation lists, author lists after "by" or on the line under a
+paper's title (which that line makes a Paper), "X et al.", "x is a
 library" in lower case, BibTeX entries and tag lists. ``NameFinder`` (names.py)
 runs them before its scan for name-shaped runs; they mark the tokens they take."""
 from __future__ import annotations
@@ -9,7 +10,8 @@ import re
 
 from ingest.extract.components.base import Mention, named_title, span_text, state, text_of, titleish
 from ingest.extract.components.links import paper_link
-from ingest.extract.components.name_shapes import _BIB_PART, _CODE, _YEAR, shape, shape_text
+from ingest.extract.components.name_shapes import _BIB_PART, _CODE, _FUNC, _YEAR, author_line_start, shape, shape_text
+from ingest.extract.lexicon import is_ordinary_english
 
 # a software release: "2.3.0", "v0.25", "v1" — three numbers, or a "v" (model names
 # carry one or two numbers: "Llama 3.1", "GPT 3.5")
@@ -18,7 +20,12 @@ _COMPARATORS = frozenset({">=", "==", "<=", "~=", ">"})
 _ITEM_OPENING = re.compile(r"^[\s>*+•#-]*(?:\d{1,3}[.)]\s+)?(?:[(\[]\d{4}(?:[-/.]\d{1,2}){0,2}[)\]]\s*)?")
 # "(ICLR 2020)", "(CVPR'2014)", "(NeurIPS 2023, oral)" after a title
 _VENUE_TAIL = re.compile(r"\s*\((?:[A-Z][\w&-]*\s*'?\d{2,4}|[A-Z][\w&-]*)(?:[,\s][^()]*)?\)\s*$")
+_VENUE_YEAR = re.compile(r"\([A-Z][\w&-]*\s*'?\d{2,4}\b")
 _PAPER_FIELD = re.compile(r"(?m)^\W*Paper\s*:", re.I)
+# a "Paper:" field's value up to a link or a parenthesis ("* Paper: `Xception: Deep Learning
+# with …` - https://arxiv.org/abs/1610.02357")
+_PAPER_FIELD_VALUE = re.compile(r"(?m)^\W*(?:original\s+)?paper\s*:[ \t]*[`\"“]?([^`\"“”\n(]+?)[`\"”]?"
+                                r"[ \t]*(?:[-–—:][ \t]*)?(?:https?://\S*)?[ \t]*$", re.I)
 _RELEASE = re.compile(r"^(?:v\d+(?:\.\d+)*|\d+\.\d+\.\d+)(?:[a-z]+\d*)?$")
 
 
@@ -136,17 +143,23 @@ class StructuralNames:
             for m in found:
                 if m.source == "link" and m.label == "Paper" and m.end < n and texts[m.end] not in {"by", "(", ","}:
                     triggers.append(m.end)
+        # the line under a paper title, when it holds nothing but names ("**FlashAttention: …**"
+        # / "Tri Dao, Daniel Y. Fu, …"): every item must be a person's name
+        whole_line = self._author_lines(doc, found)
+        triggers.extend(whole_line)
         for k in sorted(set(triggers)):
             end = k
             starts = state(doc).starts
             while end < n and not (texts[end] in {".", ";", "\n"} and (end + 1 >= n or starts[end + 1])) \
                     and end - k < 120 and texts[end] not in {"(", ")"}:
                 end += 1
+            if k in whole_line:
+                end = whole_line[k][0]
             people = self._bibtex(doc, k, end)
             if people is None:
                 people = []
                 for s, e in _split_list(doc, k, end):
-                    while s < e and texts[s].lower() in {"the"}:
+                    while s < e and (texts[s].lower() in {"the"} or texts[s].isspace()):
                         s += 1
                     while e > s and texts[e - 1] in {"*", "†", "‡"}:
                         e -= 1
@@ -156,10 +169,22 @@ class StructuralNames:
                     if words[-1].lower() == "team" and len(words) >= 2:
                         people.append((s, e, "Organization", None))
                         continue
-                    if 2 <= len(words) <= 5 and all(_person_token(t) for t in words) and words[0][0].isupper() \
-                            and not any(self.catalog.lookup(t) for t in words if shape_text(t) == 2):
+                    shaped = 2 <= len(words) <= 5 and all(_person_token(t) for t in words) and words[0][0].isupper()
+                    # a surname that is also a catalog name ("Sebastien Adam") counts on an
+                    # author line, where every other item is a person's name too; an
+                    # affiliation ("Google Research") never does
+                    if k in whole_line:
+                        # …nor a title's second line ("Through Structured State Space Duality")
+                        known = any(self.catalog.lookup(t) for t in words[:-1] if shape_text(t) == 2) \
+                            or any(t in self.org_suffixes or t.lower() in _FUNC for t in words) \
+                            or is_ordinary_english(" ".join(words))
+                    else:
+                        known = any(self.catalog.lookup(t) for t in words if shape_text(t) == 2)
+                    if shaped and not known:
                         people.append((s, e, "Person", None))
                     else:
+                        if k in whole_line:
+                            people = []
                         break
             for s, e, lab, name in people:
                 if any(taken[x] for x in range(s, e)):
@@ -168,6 +193,40 @@ class StructuralNames:
                 found.append(Mention(s, e, lab, "people", name=name, confidence=0.8))
                 for x in range(s, e):
                     taken[x] = True
+            title = whole_line.get(k, (0, None))[1]
+            if title is not None and len(people) >= 2:
+                # a title-like line over a line of two or more names is a paper's title
+                _take_paper(doc, found, taken, *title, text_of(doc)[title[0]:title[1]], 0.8)
+
+    @staticmethod
+    def _author_lines(doc, found) -> dict[int, tuple[int, tuple[int, int] | None]]:
+        """The lines right under a paper title — one found so far, or a line that reads
+        like a title (four or more words, capitalised, no sentence end): first token →
+        (end token, the title-like line's character span, None under a found paper)."""
+        text = text_of(doc)
+        ends = []
+        for m in found:
+            if m.label == "Paper" and m.end > m.start:
+                last = doc[m.end - 1]
+                ends.append((last.idx + len(last.text), None))
+        pos = 0
+        for line in text.split("\n"):
+            start, pos = pos, pos + len(line) + 1
+            opening = _ITEM_OPENING.match(line).end()
+            body = _VENUE_TAIL.sub("", line[opening:].rstrip(" *_\\")).rstrip()
+            if len(body.split()) >= 4 and titleish(body) and not body.endswith((".", "!", "?", ":", ",")) \
+                    and body.split()[-1].lower() not in _FUNC:
+                ends.append((start + len(line), (start + opening, start + opening + len(body))))
+        out = {}
+        for end, title in ends:
+            start = author_line_start(text, end)
+            if start is not None and start.end() < len(text):
+                stop = text.find("\n", start.end())
+                stop = len(text) if stop < 0 else stop
+                span = doc.char_span(start.end(), stop, alignment_mode="contract")
+                if span is not None and len(span) and out.get(span.start, (0, None))[1] is None:
+                    out[span.start] = (span.end, title)
+        return out
 
     def _et_al(self, doc, found, taken):
         """'Vaswani et al.', 'from Bordes *et al.*:': the name before "et al." is a person
@@ -261,17 +320,15 @@ class StructuralNames:
     def _titled_lines(self, doc, info, found, taken):
         """A list item or heading that is a titled paper ("- **IsoNN: Isomorphic Neural
         Network for … (ICLR 2020)**", "### ORPO: Monolithic Preference Optimization …")
-        with a paper link or a "Paper:" line in its item: a Paper. The title's short
-        name is then what it introduces (relation_passes). A heading over a "Paper:" line
-        ("### Discovering Preference Optimization Algorithms …" / "📜 Paper: …") is a paper's
-        title without the colon too."""
+        with a paper link or a "Paper:" line in its item, or a venue and year after it: a
+        Paper. The title's short name is then what it introduces (relation_passes). A
+        heading over a "Paper:" line ("### Discovering Preference Optimization Algorithms
+        …" / "📜 Paper: …") is a paper's title without the colon too."""
         text = text_of(doc)
         fields = [m.start() for m in _PAPER_FIELD.finditer(text)]
         if ": " not in text and not fields:
             return
         cues = [l.start for l in info.get("links", ()) if paper_link(l.text, l.url)] + fields
-        if not cues:
-            return
         pos = 0
         for line in text.split("\n"):
             start, pos = pos, pos + len(line) + 1
@@ -285,8 +342,12 @@ class StructuralNames:
                    l.start - start > m.end()]
             if cut:
                 body = line[m.end():min(cut)]
-            body = _VENUE_TAIL.sub("", body.rstrip(" |-–—,")).rstrip()
+            body, venues = _VENUE_TAIL.subn("", body.rstrip(" |-–—,"))
+            body = body.rstrip()
             titled = named_title(body)
+            if titled and venues and _VENUE_YEAR.search(line):
+                _take_paper(doc, found, taken, a, a + len(body), body, 0.85)   # "(AAAI 2020)"
+                continue
             if not titled and not (heading and len(body.split()) >= 4 and titleish(body)
                                    and not body.endswith((".", "!", "?"))):
                 continue
@@ -299,12 +360,21 @@ class StructuralNames:
             limit = len(text) if limit < 0 else limit
             if not any(a <= c <= limit for c in (cues if titled else fields)):
                 continue
-            span = doc.char_span(a, a + len(body), alignment_mode="expand")
-            if span is None or not len(span) or any(taken[k] for k in range(span.start, span.end)):
+            _take_paper(doc, found, taken, a, a + len(body), body, 0.85)
+
+    def _paper_fields(self, doc, found, taken):
+        """The title a "Paper:" field gives ("* Paper: `Searching for MobileNetV3` - <arXiv
+        link>", timm's model pages) — not a bare link, and not a single word."""
+        text = text_of(doc)
+        if "aper" not in text:
+            return
+        for m in _PAPER_FIELD_VALUE.finditer(text):
+            title = m.group(1).strip().rstrip(".,;:")
+            if len(title.split()) < 2 or title.lower().startswith(("http", "www.")) \
+                    or not (named_title(title) or titleish(title)):
                 continue
-            found.append(Mention(span.start, span.end, "Paper", "title", name=body, confidence=0.85))
-            for k in range(span.start, span.end):
-                taken[k] = True
+            start = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
+            _take_paper(doc, found, taken, start, start + len(title), title, 0.85)
 
     def _tags(self, doc, info, found, taken):
         """applied-ml style: `Org` `Year` tags at the end of a list line."""
@@ -323,6 +393,16 @@ class StructuralNames:
                                  props={"tag": True}, confidence=0.8))
             for x in range(span.start, span.end):
                 taken[x] = True
+
+
+def _take_paper(doc, found, taken, start: int, end: int, name: str, confidence: float) -> None:
+    """A Paper over characters [start, end), unless a mention found before holds a token of it."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span) or any(taken[k] for k in range(span.start, span.end)):
+        return
+    found.append(Mention(span.start, span.end, "Paper", "title", name=name, confidence=confidence))
+    for k in range(span.start, span.end):
+        taken[k] = True
 
 
 def _positions(texts: list[str], words, start: int, stop: int) -> list[int]:

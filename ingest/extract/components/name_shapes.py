@@ -19,6 +19,25 @@ COUNT_NOUNS = frozenset({"parameters", "parameter", "params", "tokens", "images"
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+\w*$", re.I)      # "v0.5.0", "2.3.0rc1": a release, not a name
 
 
+# the rest of a paper title's line: emphasis, a venue and year "(ArXiv 2020)", a markdown
+# hard break ("\\")
+_TITLE_LINE_END = re.compile(r"[ \t*_\\]*(?:\([^()\n]{1,40}\))?[ \t*_\\:]*")
+# what may stand before, between and after the names of an author line: list or quote
+# markers, commas, "and", "&", equal-contribution and affiliation marks, line breaks
+# (one name per line) — never a blank line or another word
+_AUTHOR_LINE_START = re.compile(r"\n[ \t>*\-•]*(?:(?:authors?|by)\s*:?\s*)?", re.I)
+AUTHOR_LINE_SEP = re.compile(r"[ \t*†‡§\\\d]*(?:,|;|&|\band\b|,\s*and\b)?[ \t*†‡§\\\d,]*(?:\n[ \t>*\-•]*)?", re.I)
+AUTHOR_LINE_END = re.compile(r"[ \t*†‡§\\\d,.]*(?:\n|$)")
+
+
+def author_line_start(text: str, title_end: int):
+    """Where the line after a paper title ending at ``title_end`` would open an author
+    line (the match's end: past list or quote markers and an "Authors:" label), or None
+    when the title's line goes on with other words."""
+    rest = _TITLE_LINE_END.match(text, title_end)
+    return _AUTHOR_LINE_START.match(text, rest.end())
+
+
 # never a name on their own: counts and sizes (2D, 16-bit, 22.2x, 4-year-olds, 64K,
 # 30fps) — a token that starts with a digit is a name only with two capitals among
 # three or more letters (3DSSD, 3DETR, 2D-TAN) —, plural acronyms (LLMs, KVs, DAGs),

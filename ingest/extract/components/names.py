@@ -25,6 +25,17 @@ from ingest.extract.components.name_shapes import (_BULLETS, _DATASET_END, _FUNC
                                                    shape_text)
 
 
+def _after_tag(texts: list[str], starts: list[bool], i: int) -> bool:
+    """Token i follows a bracketed tag that opens its line or item ("- [Feature] Support
+    …", "- [03/10] Releasing …"): it opens the item's text as a bullet's first word does."""
+    if i < 3 or texts[i - 1] != "]":
+        return False
+    for k in range(i - 2, max(-1, i - 10), -1):
+        if texts[k] == "[":
+            return starts[k] or (k > 0 and texts[k - 1] in _BULLETS)
+    return False
+
+
 class NameFinder(StructuralNames):
     def __init__(self, nlp: Language, name: str, catalog_dir: str | None):
         self.catalog = get_catalog(catalog_dir)
@@ -105,6 +116,7 @@ class NameFinder(StructuralNames):
                 taken[k] = True
         self._title(doc, info, found, taken, kind)
         self._titled_lines(doc, info, found, taken)
+        self._paper_fields(doc, found, taken)
         self._from_lists(doc, found, taken)
         self._people(doc, found, taken, kind)
         self._et_al(doc, found, taken)
@@ -159,9 +171,10 @@ class NameFinder(StructuralNames):
         # trim leading sentence-initial common words ("Deploying Large …", "The …") and a
         # changelog bullet's verb ("- Support DanceTrack dataset")
         while i < j and (texts[i].lower() in self.stop or texts[i].lower() in _FUNC or
-                         ((starts[i] or (i > 0 and starts[i - 1] and texts[i - 1] in _BULLETS))
+                         ((starts[i] or (i > 0 and starts[i - 1] and texts[i - 1] in _BULLETS) or _after_tag(texts, starts, i))
                           and shapes[i] == 1 and j - i > 1 and self._initial_word(texts[i])) or
-                         (i > 0 and texts[i - 1] in _BULLETS and j - i > 1 and texts[i].lower() in self.changelog_verbs)):
+                         ((i > 0 and texts[i - 1] in _BULLETS or _after_tag(texts, starts, i))
+                          and j - i > 1 and texts[i].lower() in self.changelog_verbs)):
             i += 1
         # trailing cue nouns are not part of the name ("Conformer CTC Model"); name heads
         # are ("Focused Transformer")

@@ -3,7 +3,7 @@ hang on a document's structure rather than on the words between two names — a
 paper title "X: a … Y" (INTRODUCES, BUILT_ON), a README title "X - Pytorch",
 "released with the paper T by A, B" (INTRODUCES, AUTHORED_BY), "X et al.: [T]",
 "released in the repository R" (IMPLEMENTS), "we introduce X" (INTRODUCES from the
-arXiv record's Paper)."""
+arXiv record's Paper), a line of authors' names under a paper's title (AUTHORED_BY)."""
 from __future__ import annotations
 
 import re
@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from kg.keys import normalize_name
 from ingest.extract.components.base import Mention, span_text, text_of
+from ingest.extract.components.name_shapes import AUTHOR_LINE_END, AUTHOR_LINE_SEP, author_line_start
 from ingest.extract.components.sentences import sent_of
 
 _TITLE_SHORT = re.compile(r"^\s*([^\s:]{2,40}(?: [^\s:]{1,20})?)\s*:\s+(.*)$")
@@ -159,6 +160,33 @@ class DocumentRelations:
                 if subject is not None:
                     add("IMPLEMENTS", i, subject, sent, 0.8, "repository")
 
+    def _author_lines(self, doc, ms, add):
+        """A paper title's line followed by a line of its authors' names and nothing else
+        ("**FlashAttention: Fast and …**" / "Tri Dao, Daniel Y. Fu, …" / "Paper: …", in
+        READMEs and paper lists): AUTHORED_BY for each name."""
+        text = text_of(doc)
+        order = sorted((i for i, m in enumerate(ms) if m.end > m.start and not m.props.get("inner_of")),
+                       key=lambda i: ms[i].start)
+        for k, i in enumerate(order):
+            if ms[i].label != "Paper" or k + 1 >= len(order):
+                continue
+            start = author_line_start(text, _end_char(doc, ms[i]))
+            if start is None or start.end() != _start_char(doc, ms[order[k + 1]]):
+                continue
+            authors = []
+            for j in order[k + 1:]:
+                if ms[j].label != "Person":
+                    break
+                if authors:
+                    gap = AUTHOR_LINE_SEP.match(text, _end_char(doc, ms[authors[-1]]))
+                    if gap.end() != _start_char(doc, ms[j]):
+                        break
+                authors.append(j)
+            if authors and AUTHOR_LINE_END.match(text, _end_char(doc, ms[authors[-1]])):
+                line = text[start.start():_end_char(doc, ms[authors[-1]])].strip()
+                for j in authors:
+                    add("AUTHORED_BY", i, j, line, 0.85, "author-line")
+
     def _et_al_authors(self, doc, ms, order, k):
         """The first author named next to a paper: "from Bordes *et al.*: [Title]" or
         "Title (Vaswani et al., 2017)" — a person the names stage found by "et al."."""
@@ -200,6 +228,15 @@ class DocumentRelations:
             before = text_of(doc)[max(0, doc[m.start].idx - 80):doc[m.start].idx]
             if _INTRO.search(before):
                 add("INTRODUCES", p, i, sent_of(doc, m.start).text, 0.75, "we-introduce")
+
+
+def _start_char(doc, m: Mention) -> int:
+    return doc[m.start].idx
+
+
+def _end_char(doc, m: Mention) -> int:
+    last = doc[m.end - 1]
+    return last.idx + len(last.text)
 
 
 def _gap(doc, ms, a: int, b: int) -> str:

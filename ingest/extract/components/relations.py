@@ -217,6 +217,7 @@ class RelationFinder(DocumentRelations):
         self._titles(doc, ms, add)
         self._title_library(doc, ms, info, add)
         self._docs_lines(doc, ms, subject, add)
+        self._author_lines(doc, ms, add)
         self._introduces(doc, ms, kind, subject, add)
         self._propagate(hits, ms)
         state(doc).relations = hits
