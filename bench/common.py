@@ -1,5 +1,5 @@
-"""Shared helpers for the store benchmarks: start/stop stores, sample RSS,
-percentiles, tables, JSON output. Not a benchmark itself."""
+"""Shared helpers for the benchmarks: start/stop stores, sample RSS, percentiles,
+tables, JSON output, the annotated splits as gold files. Not a benchmark itself."""
 from __future__ import annotations
 
 import contextlib
@@ -230,3 +230,13 @@ def run_per_store(args, bench_store) -> dict:
         results["stores"][name] = bench_store(name, args)
         write_json(args.json_out, results)
     return results
+
+
+def split_gold(corpus: Path, annotations: Path, split: str, out: Path) -> Path:
+    """One split of the annotated corpus (``train`` or ``heldout``) as a gold file of the
+    eval format, made by ``tools/annotation.py gold`` (which checks the texts' hashes)."""
+    import subprocess
+    tool = Path(__file__).resolve().parent.parent / "tools" / "annotation.py"
+    subprocess.run([sys.executable, str(tool), "gold", "--corpus", str(corpus), "--annotations", str(annotations),
+                    "--split", split, "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
+    return out

@@ -34,6 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from common import split_gold  # noqa: E402
 from ingest.extract import scoring, to_contract_json  # noqa: E402
 from ingest.extract.catalog import write_without_names  # noqa: E402
 from ingest.extract.pipeline import Extractor, build_pipeline  # noqa: E402
@@ -41,14 +42,6 @@ from ingest.extract.training.augment import invent_name, replace_names  # noqa: 
 from ingest.sources import read_docs_jsonl  # noqa: E402
 
 SEED = 7
-
-
-def heldout_gold(corpus: Path, annotations: Path, out: Path) -> Path:
-    import subprocess
-    subprocess.run([sys.executable, str(REPO / "tools" / "annotation.py"), "gold", "--corpus", str(corpus),
-                    "--annotations", str(annotations), "--split", "heldout", "--out", str(out)],
-                   check=True, stdout=subprocess.DEVNULL)
-    return out
 
 
 def run(gold_path: Path, extractor: Extractor) -> tuple[dict, dict, dict]:
@@ -198,7 +191,7 @@ def main() -> None:
             return
         if args.scorer_threshold is not None:
             p.error("--scorer-threshold goes with --dev-slice-only (the held-out split is measured as shipped)")
-        held = heldout_gold(args.corpus, args.annotations, tmp / "heldout.gold.jsonl")
+        held = split_gold(args.corpus, args.annotations, "heldout", tmp / "heldout.gold.jsonl")
         n_held = sum(1 for _ in open(held))
         rules, learned = Extractor(learned=False), Extractor(learned=True)
         print(f"## Held-out split ({n_held} documents) and dev files\n")
@@ -250,11 +243,7 @@ def main() -> None:
 
 def dev_slice(args, tmp: Path, rules: Extractor, learned: Extractor) -> None:
     from ingest.extract.training.registry import in_dev_slice
-    import subprocess
-    train = tmp / "train.gold.jsonl"
-    subprocess.run([sys.executable, str(REPO / "tools" / "annotation.py"), "gold", "--corpus", str(args.corpus),
-                    "--annotations", str(args.annotations), "--split", "train", "--out", str(train)],
-                   check=True, stdout=subprocess.DEVNULL)
+    train = split_gold(args.corpus, args.annotations, "train", tmp / "train.gold.jsonl")
     sliced = tmp / "slice.gold.jsonl"
     with open(sliced, "w", encoding="utf-8") as out:
         for line_ in open(train, encoding="utf-8"):
