@@ -29,11 +29,11 @@ _SCHOLARLY_HOSTS = re.compile(r"(?:aclweb\.org/anthology|openaccess\.thecvf\.com
                               r"ojs\.aaai\.org/|ieeexplore\.ieee\.org/|nature\.com/articles|science\.org/doi|biorxiv\.org/|"
                               r"medrxiv\.org/|semanticscholar\.org/paper|link\.springer\.com/|sciencedirect\.com/|"
                               r"ecva\.net/papers|isca-speech\.org/archive)", re.I)
+_ET_AL = re.compile(r"\bet al\b", re.I)      # "[Costa et al.](…)" cites people, names no paper
 _GITHUB = re.compile(r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.I)
 _MODEL_DOC = re.compile(r"/model_doc/|huggingface\.co/(?!docs|papers|blog|spaces|datasets|learn)[^/\s]+/[^/\s]+/?$", re.I)
 # a pull request, issue, commit or discussion of a repository is not the repository
 _GITHUB_ACTIVITY = re.compile(r"github\.com/[^/\s]+/[^/\s]+/(?:pull|pulls|issues|commit|commits|compare|discussions|actions|releases|wiki|graphs|security)\b", re.I)
-_ET_AL = re.compile(r"\bet al\b", re.I)
 _HF_DATASET = re.compile(r"huggingface\.co/datasets/", re.I)
 # link text that names the package index or the act of installing, not the library
 _PYPI_LABEL = re.compile(r"^(?:on |the |our |a )?(?:pypi|pip|pip install|python|package|python package|pypi package|"

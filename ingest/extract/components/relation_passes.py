@@ -241,5 +241,4 @@ def _end_char(doc, m: Mention) -> int:
 
 def _gap(doc, ms, a: int, b: int) -> str:
     """The text between the end of mention ``a`` and the start of mention ``b``."""
-    last = doc[ms[a].end - 1]
-    return text_of(doc)[last.idx + len(last.text):doc[ms[b].start].idx]
+    return text_of(doc)[_end_char(doc, ms[a]):_start_char(doc, ms[b])]
