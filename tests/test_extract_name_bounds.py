@@ -207,3 +207,15 @@ def test_a_tag_opening_a_changelog_line_is_followed_by_its_verb_not_a_name(extra
     ents = _entities(extractor, line)
     assert (name, label) in ents
     assert not [n for n, _ in ents if n.split()[0] in {"Releasing", "Support"}]
+
+
+def test_a_recognised_name_does_not_end_on_a_function_word_nor_stand_as_a_size(extractor):
+    # sentences of the demo corpus's abstracts (examples/corpus)
+    ents = _entities(extractor, "Furthermore, we propose to initialize CodeT5+ with frozen off-the-shelf LLMs "
+                                "without training from scratch to efficiently scale up our models. Self-RAG "
+                                "(7B and 13B parameters) significantly outperforms state-of-the-art LLMs.",
+                     kind="arxiv", title="CodeT5+: Open Code Large Language Models for Code Understanding and Generation")
+    names = {n for n, _ in ents}
+    assert "CodeT5+" in names
+    assert not [n for n in names if n.split()[-1] in {"and", "with"}]
+    assert not names & {"7B", "13B"}

@@ -30,7 +30,7 @@ from spacy.tokens import Span
 
 from ingest.extract.catalog import get_catalog
 from ingest.extract.components.base import Mention, meta, mentions, span_text, text_of, titleish, state
-from ingest.extract.components.name_shapes import COUNT_NOUNS
+from ingest.extract.components.name_shapes import COUNT_NOUNS, not_a_name
 
 MAX_TOKENS = 12   # longer spans are titles; the recogniser's long non-Paper spans are run-ons
 RECOGNISED = "mlkg_recognised"   # doc.spans key: the recogniser's names that passed the checks below
@@ -45,12 +45,15 @@ _OPENERS, _CLOSERS = frozenset("[({<"), frozenset("])}>")
 
 def _trimmed(doc, ent):
     """The recogniser's span without a bracket it ran into ("… Retrieval [" before
-    "[paper](…)") or a count it ran into ("Mixtral 3 times"); None when nothing is left."""
+    "[paper](…)"), a count ("Mixtral 3 times") or a function word ("… Sonnet and") it ran
+    into; None when nothing is left."""
     s, e = ent.start, ent.end
     while e > s and doc[e - 1].text in _OPENERS:
         e -= 1
     if e - s > 1 and doc[e - 1].text.isdigit() and e < len(doc) and doc[e].lower_ in COUNT_NOUNS:
         e -= 1      # "Mixtral 3 times": a count, not a version
+    while ent.label_ != "Paper" and e - s > 1 and doc[e - 1].lower_ in FUNCTION_WORDS:
+        e -= 1      # "Claude 3 Sonnet and", "CodeT5+ with": no name ends on a function word
     while s < e and doc[s].text in _CLOSERS:
         s += 1
     if s == e:
@@ -81,8 +84,8 @@ class LearnedNames:
                 continue
             text = span_text(doc, ent.start, ent.end)
             if not any(ch.isalnum() for ch in text) or self.catalog.is_generic(text) \
-                    or text.lower() in FUNCTION_WORDS:
-                continue
+                    or text.lower() in FUNCTION_WORDS or (n == 1 and not_a_name(text)):
+                continue        # a size, count, plural acronym or accelerator alone ("13B", "H100")
             if ent.label_ == "Paper" and not self._title_like(doc, ent, text):
                 continue
             if self._written_lowercase_elsewhere(doc, ent, text):

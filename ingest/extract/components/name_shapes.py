@@ -84,6 +84,12 @@ def _shape(t: str) -> int:
     return 0
 
 
+def not_a_name(t: str) -> bool:
+    """A token that is never a name on its own: a size or count ("13B", "16-bit"), a
+    plural acronym ("LLMs"), a metric with a cut-off ("top-1"), an accelerator ("H100")."""
+    return bool(_NOT_NAME.match(t) or _SIZE.match(t))
+
+
 def shape(tok) -> int:
     return shape_text(tok.text)
 
