@@ -196,3 +196,19 @@ def test_ordinary_words_are_read_from_the_shipped_list():
     from ingest.extract.lexicon import is_ordinary_english
     assert all(map(is_ordinary_english, ["zeros", "short-range", "Afterward", "Layer Normalization"]))
     assert not any(map(is_ordinary_english, ["functorch", "ResNet-50", "LLaMA 2", "Qwen", ""]))
+
+
+def test_each_organisation_suffix_is_its_own_measured_cue(extractor):
+    """"… University" and "… Team" are measured apart: only suffixes whose names the
+    training annotations mostly keep are protected from the scorer."""
+    from ingest.extract.components.mention_scorer import MentionWeights
+    nlp = extractor.nlp
+    doc = nlp.make_doc("Stanford University and the Triage Team met.")
+    for _name, proc in nlp.pipeline[:nlp.pipe_names.index("mlkg_names_v1") + 1]:   # through the names stage
+        doc = proc(doc)
+    cue = nlp.get_pipe("mlkg_names_v1").cue
+    assert cue(doc, 0, 2, "newsletter") == ("Organization", "org-suffix:university")
+    assert cue(doc, 4, 6, "newsletter") == ("Organization", "org-suffix:team")
+    precise = MentionWeights.load(str(MODELS_DIR / "mentions.npz")).precise_cues
+    assert "org-suffix:university|Organization" in precise
+    assert "org-suffix:team|Organization" not in precise

@@ -218,7 +218,7 @@ class MentionWeights:
 
 def cue_keys(ms: list[Mention], ctx: list[tuple[str | None, str]]) -> list[str]:
     """Per mention, "cue id|label" of the explicit cue that types it ("head-noun:library|
-    Library", "org-suffix|Organization"), or "" — its own cue, else the context's
+    Library", "org-suffix:university|Organization"), or "" — its own cue, else the context's
     (``context_cues``) when that agrees with its label."""
     out = []
     for m, (label, ctx_id) in zip(ms, ctx):

@@ -244,7 +244,9 @@ class NameFinder(StructuralNames):
         last = texts[j - 1]
         if last in self.org_suffixes and j - i > 1:
             if not (kind == "arxiv" and last in {"AI"}):
-                return "Organization", "org-suffix"
+                # one cue id per suffix: "… University" and "… AI" are not equally sure
+                # (the mention scorer measures each; train_mentions.precise_cues)
+                return "Organization", "org-suffix:" + last.lower().rstrip(".")
         if i > 0 and texts[i - 1].lower() == "the" and last.lower() == "team":
             return "Organization", "the-team"
         k = j
