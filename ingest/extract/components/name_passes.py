@@ -210,8 +210,11 @@ class StructuralNames:
                 last = doc[m.end - 1]
                 ends.append((last.idx + len(last.text), None))
         pos = 0
-        for line in text.split("\n"):
+        lines = text.split("\n")
+        for n, line in enumerate(lines):
             start, pos = pos, pos + len(line) + 1
+            if n + 1 == len(lines) or not lines[n + 1].strip():
+                continue        # no line under it (the cheap test first: this runs on every line)
             opening = _ITEM_OPENING.match(line).end()
             body = _VENUE_TAIL.sub("", line[opening:].rstrip(" *_\\")).rstrip()
             if len(body.split()) >= 4 and titleish(body) and not body.endswith((".", "!", "?", ":", ",")) \
